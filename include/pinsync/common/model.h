@@ -1,0 +1,78 @@
+#pragma once
+// The vocabulary of the data path, shared by every stage.
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace pinsync {
+
+enum class MembershipOp : uint8_t { kAdd, kRemove };
+
+// Pinterest customer lists have one list_type each; an audience maps to one list per type.
+enum class ListType : uint8_t { kEmail, kMaid };
+
+inline std::string_view ToString(ListType t) {
+  switch (t) {
+    case ListType::kEmail:
+      return "EMAIL";
+    case ListType::kMaid:
+      return "MAID";
+  }
+  return "?";
+}
+
+inline std::string_view ToString(MembershipOp op) {
+  switch (op) {
+    case MembershipOp::kAdd:
+      return "add";
+    case MembershipOp::kRemove:
+      return "remove";
+  }
+  return "?";
+}
+
+// A hashed identifier as raw bytes: 32 for SHA-256, 20 for SHA-1, 16 for MD5 (zero-padded).
+// Raw bytes, not hex, so a buffered record stays small.
+struct HashedId {
+  std::array<uint8_t, 32> bytes{};
+  uint8_t length = 0;
+
+  friend bool operator==(const HashedId& a, const HashedId& b) {
+    return a.length == b.length && a.bytes == b.bytes;
+  }
+  // Lowercase hex, the form Pinterest receives.
+  std::string Hex() const {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out(length * 2u, '0');
+    for (size_t i = 0; i < length; ++i) {
+      out[2 * i] = kDigits[bytes[i] >> 4];
+      out[2 * i + 1] = kDigits[bytes[i] & 0xf];
+    }
+    return out;
+  }
+  template <class H>
+  friend H AbslHashValue(H h, const HashedId& id) {
+    // The bytes are already a cryptographic hash: the first 8 are as good as any mix.
+    uint64_t prefix;
+    std::memcpy(&prefix, id.bytes.data(), sizeof prefix);
+    return H::combine(std::move(h), prefix, id.length);
+  }
+};
+
+struct TopicPartition {
+  std::string topic;
+  int32_t partition = 0;
+
+  friend bool operator==(const TopicPartition&, const TopicPartition&) = default;
+  friend auto operator<=>(const TopicPartition&, const TopicPartition&) = default;
+  template <class H>
+  friend H AbslHashValue(H h, const TopicPartition& tp) {
+    return H::combine(std::move(h), tp.topic, tp.partition);
+  }
+};
+
+}  // namespace pinsync

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start #1: install dependencies, build, run the embedded demo (Kafka mock cluster + sandbox).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+exec build/pinsync demo "$@"

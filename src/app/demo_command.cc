@@ -1,0 +1,19 @@
+// Placeholder until the subsystem behind this command lands; it refuses to run rather than pretend.
+#include <cstdio>
+
+#include "pinsync/app/commands.h"
+
+namespace pinsync::app {
+
+void AddDemoCommand(CLI::App& app, CommandRunner& runner) {
+  auto* cmd = app.add_subcommand("demo", "(not built yet)");
+  cmd->allow_extras();
+  cmd->callback([&runner] {
+    runner = [] {
+      std::fprintf(stderr, "pinsync demo: not implemented in this build\n");
+      return 2;
+    };
+  });
+}
+
+}  // namespace pinsync::app
