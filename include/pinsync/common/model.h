@@ -35,6 +35,21 @@ inline std::string_view ToString(MembershipOp op) {
   return "?";
 }
 
+// How identifiers are hashed before they leave the normalizer. Pinterest accepts all three.
+enum class HashAlgorithm : uint8_t { kSha256, kSha1, kMd5 };
+
+inline std::string_view ToString(HashAlgorithm a) {
+  switch (a) {
+    case HashAlgorithm::kSha256:
+      return "sha256";
+    case HashAlgorithm::kSha1:
+      return "sha1";
+    case HashAlgorithm::kMd5:
+      return "md5";
+  }
+  return "?";
+}
+
 // A hashed identifier as raw bytes: 32 for SHA-256, 20 for SHA-1, 16 for MD5 (zero-padded).
 // Raw bytes, not hex, so a buffered record stays small.
 struct HashedId {

@@ -1,0 +1,122 @@
+#pragma once
+// The effective configuration: what the YAML file, environment overrides and defaults resolve to.
+// Field names mirror the documented keys (docs/configuration.md); the property table in
+// src/config/ is the single source of their defaults, ranges and descriptions.
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pinsync/common/model.h"
+
+namespace pinsync::config {
+
+using Millis = std::chrono::milliseconds;
+
+struct KafkaConfig {
+  std::string bootstrap_servers;                  // kafka.bootstrap_servers (required)
+  std::string group_id = "pinsync";               // kafka.group_id
+  std::vector<std::string> topics;                // kafka.topics (required, non-empty)
+  std::string dead_letter_topic;                  // kafka.dead_letter_topic (empty: count and skip)
+  Millis commit_interval{5000};                   // kafka.commit_interval
+  std::map<std::string, std::string> properties;  // kafka.properties, passed to librdkafka as is
+  size_t max_message_bytes = 1 << 20;             // kafka.max_message_bytes (decoder size limit)
+};
+
+struct PinterestConfig {
+  std::string api_base_url = "https://api.pinterest.com/v5";
+  std::string ad_account_id;  // digits, at most 18 (required)
+  size_t max_records_per_request = 1900;
+  size_t max_request_bytes = 1 << 20;  // body size cap for one request
+  int requests_per_minute = 400;       // token bucket per ad account
+  Millis retry_max_duration{13LL * 3600 * 1000};
+  Millis retry_initial_backoff{1000};
+  Millis retry_max_backoff{300000};
+  Millis connect_timeout{10000};
+  Millis request_timeout{60000};
+  int max_concurrent_requests = 8;
+  std::string ca_bundle;  // empty: the system's CA store
+  std::string list_name_template = "{audience_name}-{list_type}";
+  std::string audience_name_template = "{audience_name}-{list_type}";
+  // Authentication. Secrets come only from the environment or files named here, never the YAML.
+  std::string access_token;  // secret: PINTEREST_ACCESS_TOKEN or access_token_file
+  std::string access_token_file;
+  std::string app_id;      // refresh-token flow
+  std::string app_secret;  // secret: PINTEREST_APP_SECRET or app_secret_file
+  std::string app_secret_file;
+  std::string refresh_token;  // secret: PINTEREST_REFRESH_TOKEN or refresh_token_file
+  std::string refresh_token_file;
+  std::string token_store;  // file where a rotated refresh token is persisted
+
+  bool UsesRefreshFlow() const { return !refresh_token.empty(); }
+};
+
+struct BatchingConfig {
+  size_t max_records = 100000;        // batching.max_records
+  Millis max_age{3LL * 3600 * 1000};  // batching.max_age
+};
+
+struct IdentifiersConfig {
+  HashAlgorithm hash_algorithm = HashAlgorithm::kSha256;  // identifiers.hash_algorithm
+};
+
+struct PipelineConfig {
+  size_t max_buffered_records = 2'000'000;   // across all open batches; then flush largest early
+  size_t max_in_flight_records = 4'000'000;  // handed to delivery, not yet acknowledged; then pause
+};
+
+struct ShutdownConfig {
+  Millis timeout{25000};
+};
+
+struct MetricsConfig {
+  std::string listen = "0.0.0.0:9464";
+};
+
+struct LoggingConfig {
+  std::string level = "info";  // trace, debug, info, warn, error
+};
+
+// audiences.<audience_id>: per-audience overrides; unset fields inherit the global value.
+struct AudienceOverride {
+  std::string ad_account_id;
+  std::optional<size_t> max_records;  // audiences.<id>.batching.max_records
+  std::optional<Millis> max_age;      // audiences.<id>.batching.max_age
+  std::string email_list_name;        // overrides the name template for the EMAIL list
+  std::string maid_list_name;
+  std::string email_customer_list_id;  // sync into this existing list instead of find/create
+  std::string maid_customer_list_id;
+};
+
+struct Config {
+  KafkaConfig kafka;
+  PinterestConfig pinterest;
+  BatchingConfig batching;
+  IdentifiersConfig identifiers;
+  PipelineConfig pipeline;
+  ShutdownConfig shutdown;
+  MetricsConfig metrics;
+  LoggingConfig logging;
+  std::map<std::string, AudienceOverride> audiences;
+
+  BatchingConfig BatchingFor(const std::string& audience_id) const {
+    BatchingConfig b = batching;
+    if (auto it = audiences.find(audience_id); it != audiences.end()) {
+      if (it->second.max_records) b.max_records = *it->second.max_records;
+      if (it->second.max_age) b.max_age = *it->second.max_age;
+    }
+    return b;
+  }
+  const std::string& AdAccountFor(const std::string& audience_id) const {
+    if (auto it = audiences.find(audience_id);
+        it != audiences.end() && !it->second.ad_account_id.empty()) {
+      return it->second.ad_account_id;
+    }
+    return pinterest.ad_account_id;
+  }
+};
+
+}  // namespace pinsync::config
