@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds the tests with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit and
+# integration tiers. Any sanitizer report fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export BUILD_DIR=build-asan BUILD_TYPE=Debug
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+scripts/build.sh -DPINSYNC_SANITIZE=ON -DPINSYNC_BENCH=OFF
+cd build-asan
+ctest --output-on-failure -j"$(nproc)" -L "${ASAN_LABELS:-unit|integration}" --timeout 600
