@@ -1,0 +1,27 @@
+#include "pinsync/decode/decode_error.h"
+
+namespace pinsync::decode {
+
+std::string_view Reason(DecodeErrc code) {
+  switch (code) {
+    case DecodeErrc::kTooLarge:
+      return "too_large";
+    case DecodeErrc::kInvalidUtf8:
+      return "invalid_utf8";
+    case DecodeErrc::kMalformedJson:
+      return "malformed_json";
+    case DecodeErrc::kNotAnObject:
+      return "not_an_object";
+    case DecodeErrc::kMissingField:
+      return "missing_field";
+    case DecodeErrc::kWrongType:
+      return "wrong_type";
+    case DecodeErrc::kUnknownOp:
+      return "unknown_op";
+    case DecodeErrc::kNoIdentifiers:
+      return "no_identifiers";
+  }
+  return "unknown";
+}
+
+}  // namespace pinsync::decode

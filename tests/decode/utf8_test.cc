@@ -1,0 +1,43 @@
+#include "utf8.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace pinsync::decode {
+namespace {
+
+TEST(Utf8, AcceptsValidText) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("plain ascii, long enough for the 8-byte fast path"));
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9"));           // U+00E9
+  EXPECT_TRUE(IsValidUtf8("\xe2\x82\xac"));          // U+20AC
+  EXPECT_TRUE(IsValidUtf8("\xed\x9f\xbf"));          // U+D7FF, last before surrogates
+  EXPECT_TRUE(IsValidUtf8("\xee\x80\x80"));          // U+E000, first after surrogates
+  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x98\x80"));      // U+1F600
+  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));      // U+10FFFF
+  EXPECT_TRUE(IsValidUtf8(std::string("a\0b", 3)));  // NUL is valid UTF-8
+  EXPECT_TRUE(
+      IsValidUtf8("0123456\xc3\xa9"
+                  "0123456"));  // multibyte across the 8-byte window
+}
+
+TEST(Utf8, RejectsInvalidText) {
+  EXPECT_FALSE(IsValidUtf8("\x80"));              // stray continuation
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("abcdefgh\xe2\x82"));  // truncated after the fast path
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xc1\xbf"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));      // overlong 3-byte
+  EXPECT_FALSE(IsValidUtf8("\xf0\x80\x80\xaf"));  // overlong 4-byte
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // U+D800 surrogate
+  EXPECT_FALSE(IsValidUtf8("\xed\xbf\xbf"));      // U+DFFF surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // U+110000
+  EXPECT_FALSE(IsValidUtf8("\xf5\x80\x80\x80"));  // invalid lead
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\xc3\x28"));  // lead followed by ASCII
+  EXPECT_FALSE(IsValidUtf8("\xe2\x28\xa1"));
+}
+
+}  // namespace
+}  // namespace pinsync::decode
