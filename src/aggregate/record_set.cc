@@ -1,0 +1,163 @@
+#include "pinsync/aggregate/record_set.h"
+
+#include <bit>
+#include <cassert>
+#include <cstring>
+
+#include <absl/hash/hash.h>
+
+namespace pinsync::aggregate {
+namespace {
+
+// Chunk k holds 16 << k entries up to 256, then every further chunk holds 256: small batches
+// stay small, large ones waste at most 255 entries (10 KB).
+constexpr uint32_t kFirstChunk = 16;
+constexpr uint32_t kLastChunk = 256;
+constexpr uint32_t kGrowingChunks = 5;                // 16, 32, 64, 128, 256
+constexpr uint32_t kGrowingTotal = kFirstChunk * 31;  // 496 entries in the growing chunks
+static_assert(kFirstChunk << (kGrowingChunks - 1) == kLastChunk);
+
+struct Slot {
+  size_t chunk;
+  size_t offset;
+};
+
+Slot Locate(uint32_t position) {
+  if (position < kGrowingTotal) {
+    const uint32_t v = position + kFirstChunk;
+    const int k = std::bit_width(v) - 1;
+    return {static_cast<size_t>(k - 4), v - (1u << k)};
+  }
+  const uint32_t rest = position - kGrowingTotal;
+  return {kGrowingChunks + rest / kLastChunk, rest % kLastChunk};
+}
+
+size_t ChunkSize(size_t chunk) {
+  return chunk < kGrowingChunks ? (size_t{kFirstChunk} << chunk) : kLastChunk;
+}
+
+// All hashes of one identifier agree whether computed from a HashedId or a stored entry. The
+// whole 32 bytes are mixed: pre-hashed identifiers come from outside, and hashing only a prefix
+// would let crafted inputs collide.
+size_t HashBytes(const std::array<uint8_t, 32>& bytes, uint8_t length) {
+  uint64_t w[4];
+  std::memcpy(w, bytes.data(), sizeof w);
+  return absl::HashOf(w[0], w[1], w[2], w[3], length);
+}
+
+// Zero the bytes past the length so equal identifiers compare and hash equal.
+HashedId Canonical(const HashedId& id) {
+  HashedId out;
+  out.length = id.length > 32 ? uint8_t{32} : id.length;
+  std::memcpy(out.bytes.data(), id.bytes.data(), out.length);
+  return out;
+}
+
+}  // namespace
+
+size_t RecordSet::IndexHash::operator()(uint32_t position) const {
+  const RecordEntry& e = set->At(position);
+  return HashBytes(e.bytes, e.length);
+}
+
+size_t RecordSet::IndexHash::operator()(const HashedId& id) const {
+  return HashBytes(id.bytes, id.length);
+}
+
+bool RecordSet::IndexEq::operator()(uint32_t position, const HashedId& id) const {
+  const RecordEntry& e = set->At(position);
+  return e.length == id.length && e.bytes == id.bytes;
+}
+
+RecordSet::RecordSet() : index_(MakeIndex()) {}
+
+RecordSet::Index RecordSet::MakeIndex() {
+  return Index(0, IndexHash{this}, IndexEq{this}, CountingAllocator<uint32_t>(&index_bytes_));
+}
+
+const RecordEntry& RecordSet::At(uint32_t position) const {
+  assert(position < size_);
+  const Slot s = Locate(position);
+  return chunks_[s.chunk][s.offset];
+}
+
+RecordEntry& RecordSet::At(uint32_t position) {
+  const Slot s = Locate(position);
+  return chunks_[s.chunk][s.offset];
+}
+
+RecordEntry& RecordSet::Append() {
+  if (size_ == capacity_) {
+    const size_t n = ChunkSize(chunks_.size());
+    chunks_.push_back(std::make_unique_for_overwrite<RecordEntry[]>(n));
+    capacity_ += n;
+  }
+  return At(size_++);
+}
+
+bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId partition) {
+  const HashedId id = Canonical(raw_id);
+  if (auto it = index_.find(id); it != index_.end()) {
+    RecordEntry& e = At(*it);
+    if (e.op != op) {
+      if (op == MembershipOp::kAdd) {
+        ++adds_;
+      } else {
+        --adds_;
+      }
+    }
+    e.op = op;
+    e.partition = partition;
+    return false;
+  }
+  RecordEntry& e = Append();
+  e.bytes = id.bytes;
+  e.length = id.length;
+  e.op = op;
+  e.partition = partition;
+  if (op == MembershipOp::kAdd) ++adds_;
+  // The entry is in place before insertion so the index can hash it (and rehash on growth).
+  index_.insert(size_ - 1);
+  return true;
+}
+
+const RecordEntry* RecordSet::Find(const HashedId& raw_id) const {
+  const HashedId id = Canonical(raw_id);
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &At(*it);
+}
+
+size_t RecordSet::DropPartition(PartitionId partition) {
+  // Revocation is rare: compact the survivors in place (order kept) and rebuild the index.
+  uint32_t kept = 0;
+  size_t adds = 0;
+  for (uint32_t i = 0; i < size_; ++i) {
+    const RecordEntry& e = At(i);
+    if (e.partition == partition) continue;
+    if (e.op == MembershipOp::kAdd) ++adds;
+    if (kept != i) At(kept) = e;
+    ++kept;
+  }
+  const size_t dropped = size_ - kept;
+  if (dropped == 0) return 0;
+  size_ = kept;
+  adds_ = adds;
+  // Free the chunks no survivor uses.
+  size_t needed_chunks = 0;
+  size_t covered = 0;
+  while (covered < size_) covered += ChunkSize(needed_chunks++);
+  chunks_.resize(needed_chunks);
+  chunks_.shrink_to_fit();
+  capacity_ = covered;
+  index_ = MakeIndex();
+  index_.reserve(size_);
+  for (uint32_t i = 0; i < size_; ++i) index_.insert(i);
+  return dropped;
+}
+
+size_t RecordSet::allocated_bytes() const {
+  return capacity_ * sizeof(RecordEntry) +
+         chunks_.capacity() * sizeof(std::unique_ptr<RecordEntry[]>) + index_bytes_;
+}
+
+}  // namespace pinsync::aggregate

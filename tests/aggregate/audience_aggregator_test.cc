@@ -1,0 +1,223 @@
+// The batching rules: net operation per record, size and age triggers, per-audience policy.
+
+#include "pinsync/aggregate/audience_aggregator.h"
+
+#include <chrono>
+
+#include <gtest/gtest.h>
+
+#include "aggregate/test_ids.h"
+
+namespace pinsync::aggregate {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Id;
+
+const ListKey kVipEmail{"549755813599", "vip", ListType::kEmail};
+const ListKey kVipMaid{"549755813599", "vip", ListType::kMaid};
+const ListKey kChurnEmail{"549755813599", "churn", ListType::kEmail};
+
+config::Config SmallBatches(size_t max_records, config::Millis max_age) {
+  config::Config c;
+  c.batching.max_records = max_records;
+  c.batching.max_age = max_age;
+  return c;
+}
+
+std::vector<HashedId> Ids(const std::vector<BatchRecord>& records) {
+  std::vector<HashedId> out;
+  for (const auto& r : records) out.push_back(r.id);
+  return out;
+}
+
+class AudienceAggregatorTest : public ::testing::Test {
+ protected:
+  ManualClock clock_;
+  config::Config config_ = SmallBatches(100, 60s);
+  AudienceAggregator aggregator_{BatchingPolicyFrom(config_), clock_};
+};
+
+TEST_F(AudienceAggregatorTest, AddThenRemoveLeavesOneRemove) {
+  aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 10);
+  aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kRemove, 0, 11);
+  EXPECT_EQ(aggregator_.buffered_records(), 1u);
+  auto batches = aggregator_.FlushAll();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_TRUE(batches[0].adds.empty());
+  EXPECT_EQ(Ids(batches[0].removes), std::vector<HashedId>{Id(1)});
+}
+
+TEST_F(AudienceAggregatorTest, RemoveThenAddLeavesOneAdd) {
+  aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kRemove, 0, 10);
+  aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 11);
+  auto batches = aggregator_.FlushAll();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(Ids(batches[0].adds), std::vector<HashedId>{Id(1)});
+  EXPECT_TRUE(batches[0].removes.empty());
+}
+
+TEST_F(AudienceAggregatorTest, TheLatestOfManyChangesWins) {
+  const MembershipOp ops[] = {MembershipOp::kAdd, MembershipOp::kRemove, MembershipOp::kAdd,
+                              MembershipOp::kAdd, MembershipOp::kRemove};
+  int64_t offset = 0;
+  for (MembershipOp op : ops) aggregator_.Add(kVipEmail, "VIP", Id(5), op, 0, offset++);
+  aggregator_.Add(kVipEmail, "VIP", Id(6), MembershipOp::kAdd, 0, offset++);
+  auto batches = aggregator_.FlushAll();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(Ids(batches[0].removes), std::vector<HashedId>{Id(5)});
+  EXPECT_EQ(Ids(batches[0].adds), std::vector<HashedId>{Id(6)});
+  EXPECT_EQ(aggregator_.counters().changes, 6u);
+  EXPECT_EQ(aggregator_.counters().changes_collapsed, 4u);
+}
+
+TEST_F(AudienceAggregatorTest, DuplicatesCollapse) {
+  for (int i = 0; i < 5; ++i) aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, i);
+  EXPECT_EQ(aggregator_.buffered_records(), 1u);
+  auto batches = aggregator_.FlushAll();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].size(), 1u);
+  EXPECT_EQ(batches[0].adds.size(), 1u);
+}
+
+TEST_F(AudienceAggregatorTest, EachListIsItsOwnBatch) {
+  aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 1);
+  aggregator_.Add(kVipMaid, "VIP", Id(1), MembershipOp::kRemove, 0, 1);
+  aggregator_.Add(kChurnEmail, "Churn", Id(1), MembershipOp::kAdd, 0, 2);
+  auto batches = aggregator_.FlushAll();
+  ASSERT_EQ(batches.size(), 3u);
+  // FlushAll returns batches in the order they were opened.
+  EXPECT_EQ(batches[0].key, kVipEmail);
+  EXPECT_EQ(batches[0].adds.size(), 1u);
+  EXPECT_EQ(batches[1].key, kVipMaid);
+  EXPECT_EQ(batches[1].removes.size(), 1u);
+  EXPECT_EQ(batches[2].key, kChurnEmail);
+  EXPECT_EQ(batches[2].audience_name, "Churn");
+  EXPECT_LT(batches[0].id, batches[1].id);
+  EXPECT_LT(batches[1].id, batches[2].id);
+  EXPECT_EQ(aggregator_.buffered_records(), 0u);
+  EXPECT_EQ(aggregator_.buffered_batches(), 0u);
+  EXPECT_TRUE(aggregator_.FlushAll().empty());
+}
+
+TEST_F(AudienceAggregatorTest, EachRecordCarriesThePartitionOfItsLatestChange) {
+  aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 2, 10);
+  aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 7, 3);
+  aggregator_.Add(kVipEmail, "VIP", Id(2), MembershipOp::kRemove, 2, 11);
+  auto batches = aggregator_.FlushAll();
+  ASSERT_EQ(batches.size(), 1u);
+  ASSERT_EQ(batches[0].adds.size(), 1u);
+  EXPECT_EQ(batches[0].adds[0].partition, 7u);
+  ASSERT_EQ(batches[0].removes.size(), 1u);
+  EXPECT_EQ(batches[0].removes[0].partition, 2u);
+}
+
+TEST(AudienceAggregatorSizeTest, FlushesAtExactlyMaxRecordsDistinctRecords) {
+  ManualClock clock;
+  AudienceAggregator aggregator(BatchingPolicyFrom(SmallBatches(3, 1h)), clock);
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 1);
+  aggregator.Add(kVipEmail, "VIP", Id(2), MembershipOp::kAdd, 0, 2);
+  aggregator.Add(kVipEmail, "VIP", Id(2), MembershipOp::kRemove, 0, 3);  // still 2 distinct
+  EXPECT_TRUE(aggregator.TakeReady().empty());
+  EXPECT_NE(aggregator.NextDeadline(), clock.Now());
+  aggregator.Add(kVipEmail, "VIP", Id(3), MembershipOp::kAdd, 0, 4);
+  EXPECT_EQ(aggregator.NextDeadline(), clock.Now());  // sealed: due now
+  // The next change of the same list goes to a new batch, after the full one.
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kRemove, 0, 5);
+  auto ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].size(), 3u);
+  EXPECT_EQ(Ids(ready[0].adds), (std::vector<HashedId>{Id(1), Id(3)}));
+  EXPECT_EQ(Ids(ready[0].removes), std::vector<HashedId>{Id(2)});
+  EXPECT_EQ(aggregator.counters().flushed_full, 1u);
+  EXPECT_TRUE(aggregator.TakeReady().empty());
+  EXPECT_EQ(aggregator.buffered_records(), 1u);
+  auto rest = aggregator.FlushAll();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(Ids(rest[0].removes), std::vector<HashedId>{Id(1)});
+  EXPECT_GT(rest[0].id, ready[0].id);
+}
+
+TEST(AudienceAggregatorAgeTest, FlushesWhenTheOldestChangeIsExactlyMaxAgeOld) {
+  ManualClock clock;
+  AudienceAggregator aggregator(BatchingPolicyFrom(SmallBatches(1000, 10s)), clock);
+  EXPECT_EQ(aggregator.NextDeadline(), std::nullopt);
+  const SteadyTime opened = clock.Now();
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 1);
+  EXPECT_EQ(aggregator.NextDeadline(), opened + 10s);
+  clock.Advance(4s);
+  // Later changes do not push the deadline back: it is the oldest change that counts.
+  aggregator.Add(kVipEmail, "VIP", Id(2), MembershipOp::kAdd, 0, 2);
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kRemove, 0, 3);
+  clock.Advance(6s - 1ns);
+  EXPECT_TRUE(aggregator.TakeReady().empty());
+  clock.Advance(1ns);
+  auto ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].size(), 2u);
+  EXPECT_EQ(ready[0].opened_at, opened);
+  EXPECT_EQ(aggregator.counters().flushed_aged, 1u);
+  EXPECT_EQ(aggregator.NextDeadline(), std::nullopt);
+  EXPECT_TRUE(aggregator.TakeReady().empty());
+}
+
+TEST(AudienceAggregatorAgeTest, OnlyTheDueBatchesComeOut) {
+  ManualClock clock;
+  AudienceAggregator aggregator(BatchingPolicyFrom(SmallBatches(1000, 10s)), clock);
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 1);
+  clock.Advance(3s);
+  aggregator.Add(kChurnEmail, "Churn", Id(1), MembershipOp::kAdd, 0, 2);
+  clock.Advance(7s);
+  auto ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].key, kVipEmail);
+  EXPECT_EQ(aggregator.NextDeadline(), clock.Now() + 3s);
+  clock.Advance(3s);
+  ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].key, kChurnEmail);
+}
+
+TEST(AudienceAggregatorPolicyTest, PerAudienceOverrideBeatsTheGlobalDefault) {
+  config::Config c = SmallBatches(1000, 1h);
+  c.audiences["vip"].max_records = 2;
+  c.audiences["churn"].max_age = config::Millis(5000);
+  ManualClock clock;
+  AudienceAggregator aggregator(BatchingPolicyFrom(c), clock);
+  const ListKey other{"549755813599", "other", ListType::kEmail};
+  for (uint64_t i = 0; i < 3; ++i) {
+    aggregator.Add(kVipEmail, "VIP", Id(i), MembershipOp::kAdd, 0, static_cast<int64_t>(i));
+    aggregator.Add(other, "Other", Id(i), MembershipOp::kAdd, 0, static_cast<int64_t>(i));
+  }
+  aggregator.Add(kChurnEmail, "Churn", Id(1), MembershipOp::kAdd, 0, 9);
+  auto ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 1u);  // vip is full at 2; other (global 1000) and churn are not
+  EXPECT_EQ(ready[0].key, kVipEmail);
+  EXPECT_EQ(ready[0].size(), 2u);
+  clock.Advance(5s);
+  ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 1u);  // churn's own max_age
+  EXPECT_EQ(ready[0].key, kChurnEmail);
+  clock.Advance(1h);
+  ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 2u);  // the global max_age: the second vip batch and other
+  EXPECT_EQ(aggregator.buffered_records(), 0u);
+}
+
+TEST(AudienceAggregatorPolicyTest, ThePolicyIsAskedWithTheAudienceId) {
+  std::vector<std::string> asked;
+  ManualClock clock;
+  AudienceAggregator aggregator(
+      [&asked](const std::string& audience) {
+        asked.push_back(audience);
+        return config::BatchingConfig{1, config::Millis(1000)};
+      },
+      clock);
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 1);
+  aggregator.Add(kChurnEmail, "Churn", Id(1), MembershipOp::kAdd, 0, 2);
+  EXPECT_EQ(asked, (std::vector<std::string>{"vip", "churn"}));
+  EXPECT_EQ(aggregator.TakeReady().size(), 2u);
+}
+
+}  // namespace
+}  // namespace pinsync::aggregate
