@@ -58,6 +58,18 @@ app.kubernetes.io/component: connector
 {{- if ge (int .Values.shutdownTimeoutSeconds) (int .Values.terminationGracePeriodSeconds) -}}
 {{- fail (printf "shutdownTimeoutSeconds (%d) must be below terminationGracePeriodSeconds (%d): pinsync needs time to exit before SIGKILL" (int .Values.shutdownTimeoutSeconds) (int .Values.terminationGracePeriodSeconds)) -}}
 {{- end -}}
+{{- $pinterest := default (dict) (get (default (dict) .Values.config) "pinterest") -}}
+{{- range $key := list "access_token" "app_secret" "refresh_token" -}}
+{{- if hasKey $pinterest $key -}}
+{{- fail (printf "config.pinterest.%s is set in values: secrets never go in values or the ConfigMap; put it in the Secret named by auth.existingSecret" $key) -}}
+{{- end -}}
+{{- end -}}
+{{- $kafka := default (dict) (get (default (dict) .Values.config) "kafka") -}}
+{{- range $name, $_ := default (dict) (get $kafka "properties") -}}
+{{- if regexMatch "(password|secret)" (lower $name) -}}
+{{- fail (printf "config.kafka.properties.%s looks like a secret: put it in a Secret and map it with kafkaSecret.properties instead of values" $name) -}}
+{{- end -}}
+{{- end -}}
 {{- if lt (int .Values.shutdownTimeoutSeconds) 1 -}}
 {{- fail "shutdownTimeoutSeconds must be at least 1" -}}
 {{- end -}}
