@@ -7,7 +7,9 @@
 // partition.assignment.strategy=cooperative-sticky, auto.offset.reset=earliest. Every other
 // kafka.properties entry is passed to librdkafka as is (SASL, SSL, timeouts...).
 
+#include <chrono>
 #include <memory>
+#include <string>
 
 #include "pinsync/common/clock.h"
 #include "pinsync/config/config.h"
@@ -24,6 +26,9 @@ struct ConsumerOptions {
   prometheus::Registry* registry = nullptr;
   // client.id, for broker-side logs; does not have to be unique.
   std::string client_id = "pinsync";
+  // How long Close() may take to leave the group before it gives up (the coordinator then
+  // expires the member after session.timeout.ms).
+  std::chrono::milliseconds close_timeout{10000};
 };
 
 class KafkaMessageSource final : public MessageSource {

@@ -21,6 +21,8 @@
 #include "pinsync/common/result.h"
 #include "pinsync/kafka/error.h"
 
+struct rd_kafka_mock_cluster_s;  // rdkafka_mock.h, kept out of this header
+
 namespace pinsync::kafka {
 
 // Kafka protocol request types (ApiKey) that fault injection can target.

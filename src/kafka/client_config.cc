@@ -1,0 +1,158 @@
+// Building librdkafka clients the same way everywhere: logs to spdlog, properties checked one by
+// one so an error names the key the user wrote.
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+
+#include "rdkafka_handles.h"
+
+namespace pinsync::kafka::internal {
+namespace {
+
+void LogToSpdlog(const rd_kafka_t* rk, int level, const char* facility, const char* line) {
+  // syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug.
+  const char* name = rk ? rd_kafka_name(rk) : "rdkafka";
+  if (level <= 3) {
+    spdlog::error("librdkafka {} {}: {}", name, facility, line);
+  } else if (level == 4) {
+    spdlog::warn("librdkafka {} {}: {}", name, facility, line);
+  } else if (level <= 6) {
+    spdlog::info("librdkafka {} {}: {}", name, facility, line);
+  } else {
+    spdlog::debug("librdkafka {} {}: {}", name, facility, line);
+  }
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+ConfPtr NewConf() {
+  ConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), &LogToSpdlog);
+  return conf;
+}
+
+bool IsSecretProperty(std::string_view name) {
+  static constexpr std::array<std::string_view, 6> kMarkers = {
+      "password", "secret", "token", "jaas", "key.pem", "oauthbearer.config"};
+  const std::string lower = Lower(name);
+  return std::any_of(kMarkers.begin(), kMarkers.end(), [&](std::string_view marker) {
+    return lower.find(marker) != std::string::npos;
+  });
+}
+
+Status<KafkaError> SetProperty(rd_kafka_conf_t* conf, const std::string& name,
+                               const std::string& value, std::string_view origin) {
+  char errstr[512] = {0};
+  const rd_kafka_conf_res_t res =
+      rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr, sizeof errstr);
+  if (res == RD_KAFKA_CONF_OK) return Ok{};
+  std::string detail = errstr;
+  if (IsSecretProperty(name) && !value.empty()) {
+    // librdkafka may quote the value in its message; a secret must not reach a log.
+    for (size_t pos = detail.find(value); pos != std::string::npos; pos = detail.find(value)) {
+      detail.replace(pos, value.size(), "<redacted>");
+    }
+  }
+  std::string what = res == RD_KAFKA_CONF_UNKNOWN ? "is not a librdkafka property"
+                                                  : "has a value librdkafka rejects";
+  return Unexpected(
+      KafkaError{KafkaErrorCode::kInvalidConfig,
+                 fmt::format("{} {} ({}); fix or remove it (see librdkafka's CONFIGURATION.md)",
+                             origin, what, detail),
+                 0});
+}
+
+Status<KafkaError> SetProperties(rd_kafka_conf_t* conf,
+                                 const std::map<std::string, std::string>& properties,
+                                 std::string_view origin_prefix) {
+  for (const auto& [name, value] : properties) {
+    auto status = SetProperty(conf, name, value, fmt::format("{}{}", origin_prefix, name));
+    if (!status) return status;
+  }
+  return Ok{};
+}
+
+Result<KafkaPtr, KafkaError> NewClient(rd_kafka_type_t type, ConfPtr conf, std::string_view what) {
+  char errstr[512] = {0};
+  rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof errstr);
+  if (rk == nullptr) {
+    return Unexpected(KafkaError{
+        KafkaErrorCode::kCreateFailed,
+        fmt::format("could not create the Kafka {}: {}; check kafka.bootstrap_servers and the "
+                    "SSL/SASL settings in kafka.properties",
+                    what, errstr),
+        0});
+  }
+  (void)conf.release();  // rd_kafka_new took ownership
+  return KafkaPtr(rk);
+}
+
+PartitionListPtr ToPartitionList(const std::vector<TopicPartition>& partitions) {
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const auto& tp : partitions) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+  }
+  return list;
+}
+
+std::vector<TopicPartition> FromPartitionList(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<TopicPartition> out;
+  if (list == nullptr) return out;
+  out.reserve(static_cast<size_t>(list->cnt));
+  for (int i = 0; i < list->cnt; ++i) {
+    out.push_back(TopicPartition{list->elems[i].topic, list->elems[i].partition});
+  }
+  return out;
+}
+
+Result<std::vector<TopicPartition>, KafkaError> ListPartitions(
+    rd_kafka_t* rk, const std::vector<std::string>& topics, int timeout_ms) {
+  const rd_kafka_metadata_t* raw = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &raw, timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Unexpected(FromRdKafka(KafkaErrorCode::kTimeout, err, "listing topic partitions",
+                                  "check that the brokers are reachable"));
+  }
+  MetadataPtr metadata(raw);
+  std::vector<TopicPartition> out;
+  for (const auto& topic : topics) {
+    bool found = false;
+    for (int t = 0; t < metadata->topic_cnt; ++t) {
+      const rd_kafka_metadata_topic_t& mt = metadata->topics[t];
+      if (topic != mt.topic || mt.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+      found = true;
+      for (int p = 0; p < mt.partition_cnt; ++p) {
+        out.push_back(TopicPartition{topic, mt.partitions[p].id});
+      }
+    }
+    if (!found) {
+      return Unexpected(KafkaError{
+          KafkaErrorCode::kUnknownTopic,
+          fmt::format("topic '{}' does not exist on the cluster; create it or fix the name", topic),
+          RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART});
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+KafkaError FromRdKafka(KafkaErrorCode code, rd_kafka_resp_err_t err, std::string_view context,
+                       std::string_view advice) {
+  return KafkaError{code,
+                    fmt::format("{} failed: {} ({}); {}", context, rd_kafka_err2str(err),
+                                rd_kafka_err2name(err), advice),
+                    static_cast<int32_t>(err)};
+}
+
+}  // namespace pinsync::kafka::internal

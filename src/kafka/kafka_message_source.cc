@@ -1,0 +1,416 @@
+// KafkaMessageSource: librdkafka's KafkaConsumer, with rebalances handed to the connector
+// synchronously and offsets committed only when the connector says so.
+
+#include "pinsync/kafka/kafka_message_source.h"
+
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <cstring>
+
+#include "pinsync/kafka/stats.h"
+#include "rdkafka_handles.h"
+
+namespace pinsync::kafka {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Properties pinsync owns: letting users change them would break the commit-after-ack rule or
+// duplicate a first-class setting.
+struct ManagedProperty {
+  std::string_view name;
+  std::string_view advice;
+};
+constexpr std::array<ManagedProperty, 4> kManaged = {{
+    {"group.id", "set kafka.group_id instead"},
+    {"bootstrap.servers", "set kafka.bootstrap_servers instead"},
+    {"enable.auto.commit",
+     "pinsync commits offsets itself, only after Pinterest acknowledged them; remove it"},
+    {"enable.auto.offset.store",
+     "pinsync commits offsets itself, only after Pinterest acknowledged them; remove it"},
+}};
+
+struct QueueDeleter {
+  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+};
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
+
+Result<internal::ConfPtr, KafkaError> BuildConsumerConf(const config::KafkaConfig& config,
+                                                        const std::string& client_id) {
+  if (config.topics.empty()) {
+    return Unexpected(KafkaError{KafkaErrorCode::kInvalidConfig,
+                                 "kafka.topics is empty; list at least one topic to consume", 0});
+  }
+  for (const auto& managed : kManaged) {
+    if (config.properties.count(std::string(managed.name)) != 0) {
+      return Unexpected(KafkaError{KafkaErrorCode::kInvalidConfig,
+                                   fmt::format("kafka.properties.{} is managed by pinsync; {}",
+                                               managed.name, managed.advice),
+                                   0});
+    }
+  }
+  internal::ConfPtr conf = internal::NewConf();
+  const std::map<std::string, std::string> fixed = {
+      {"bootstrap.servers", config.bootstrap_servers},
+      {"group.id", config.group_id},
+      {"client.id", client_id},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"enable.partition.eof", "false"},
+      {"partition.assignment.strategy", "cooperative-sticky"},
+      {"auto.offset.reset", "earliest"},
+  };
+  if (auto s = internal::SetProperties(conf.get(), fixed, "kafka consumer setting "); !s) {
+    return Unexpected(s.error());
+  }
+  if (auto s = internal::SetProperties(conf.get(), config.properties, "kafka.properties."); !s) {
+    return Unexpected(s.error());
+  }
+  return conf;
+}
+
+}  // namespace
+
+struct KafkaMessageSource::State {
+  explicit State(prometheus::Registry* registry)
+      : own_registry(registry ? nullptr : std::make_unique<prometheus::Registry>()),
+        stats(ConsumerStats::Create(registry ? *registry : *own_registry)) {}
+
+  void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                   rd_kafka_topic_partition_list_t* partitions);
+  void OnError(int err, const char* reason);
+  void UpdateLag();
+
+  internal::KafkaPtr rk;
+  std::unique_ptr<prometheus::Registry> own_registry;
+  ConsumerStats stats;
+  RebalanceListener* listener = nullptr;
+  QueuePtr commit_queue;  // async commit results, served from Poll
+  std::optional<KafkaError> fatal;
+  std::chrono::milliseconds close_timeout{10000};
+  Clock::time_point next_lag_update{};
+  bool closed = false;
+};
+
+namespace {
+
+void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                       rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  static_cast<KafkaMessageSource::State*>(opaque)->OnRebalance(rk, err, partitions);
+}
+
+void ErrorCallback(rd_kafka_t* /*rk*/, int err, const char* reason, void* opaque) {
+  static_cast<KafkaMessageSource::State*>(opaque)->OnError(err, reason);
+}
+
+void LogAssignError(rd_kafka_error_t* error, std::string_view what) {
+  if (error == nullptr) return;
+  spdlog::error("kafka consumer: {} failed: {}", what, rd_kafka_error_string(error));
+  rd_kafka_error_destroy(error);
+}
+
+}  // namespace
+
+void KafkaMessageSource::State::OnRebalance(rd_kafka_t* handle, rd_kafka_resp_err_t err,
+                                            rd_kafka_topic_partition_list_t* partitions) {
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
+  const std::vector<TopicPartition> tps = internal::FromPartitionList(partitions);
+  stats.rebalances.Increment();
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    // Assign first, so the listener may Pause() the new partitions right away.
+    if (cooperative) {
+      LogAssignError(rd_kafka_incremental_assign(handle, partitions), "incremental assign");
+    } else {
+      const rd_kafka_resp_err_t e = rd_kafka_assign(handle, partitions);
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        spdlog::error("kafka consumer: assign failed: {}", rd_kafka_err2str(e));
+      }
+    }
+    stats.partitions_assigned.Increment(static_cast<double>(tps.size()));
+    spdlog::info("kafka consumer: {} partition(s) assigned ({} protocol)", tps.size(),
+                 cooperative ? "cooperative" : "eager");
+    if (listener != nullptr && !tps.empty()) listener->OnPartitionsAssigned(tps);
+  } else {
+    // Revoked (or lost): tell the listener while the partitions are still ours, so it can
+    // commit what is acknowledged; then give them up.
+    const bool lost = rd_kafka_assignment_lost(handle) != 0;
+    if (lost) {
+      stats.partitions_lost.Increment(static_cast<double>(tps.size()));
+      spdlog::warn("kafka consumer: {} partition(s) lost (session timed out or fenced)",
+                   tps.size());
+    } else {
+      stats.partitions_revoked.Increment(static_cast<double>(tps.size()));
+      spdlog::info("kafka consumer: {} partition(s) revoked", tps.size());
+    }
+    if (listener != nullptr && !tps.empty()) {
+      if (lost) {
+        listener->OnPartitionsLost(tps);
+      } else {
+        listener->OnPartitionsRevoked(tps);
+      }
+    }
+    if (cooperative) {
+      LogAssignError(rd_kafka_incremental_unassign(handle, partitions), "incremental unassign");
+    } else {
+      rd_kafka_assign(handle, nullptr);
+    }
+  }
+  rd_kafka_topic_partition_list_t* current = nullptr;
+  if (rd_kafka_assignment(handle, &current) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    stats.assigned_partitions.Set(current->cnt);
+    rd_kafka_topic_partition_list_destroy(current);
+  }
+}
+
+void KafkaMessageSource::State::OnError(int err, const char* reason) {
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char detail[512] = {0};
+    const rd_kafka_resp_err_t original = rd_kafka_fatal_error(rk.get(), detail, sizeof detail);
+    fatal = KafkaError{KafkaErrorCode::kFatal,
+                       fmt::format("kafka consumer hit a fatal error: {} ({}); restart pinsync "
+                                   "(the group replays from the last committed offsets)",
+                                   detail, rd_kafka_err2name(original)),
+                       static_cast<int32_t>(original)};
+    spdlog::error("{}", fatal->message);
+    return;
+  }
+  stats.transient_errors.Increment();
+  spdlog::warn("kafka consumer: {} ({}); librdkafka retries by itself", reason,
+               rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)));
+}
+
+void KafkaMessageSource::State::UpdateLag() {
+  // Cheap: watermarks are cached from fetch responses, positions are local.
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(rk.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  internal::PartitionListPtr assignment(raw);
+  if (rd_kafka_position(rk.get(), assignment.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  int64_t lag = 0;
+  for (int i = 0; i < assignment->cnt; ++i) {
+    const auto& p = assignment->elems[i];
+    int64_t low = 0;
+    int64_t high = 0;
+    if (p.offset < 0 || rd_kafka_get_watermark_offsets(rk.get(), p.topic, p.partition, &low,
+                                                       &high) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      continue;
+    }
+    if (high > p.offset) lag += high - p.offset;
+  }
+  stats.lag_messages.Set(static_cast<double>(lag));
+}
+
+Result<std::unique_ptr<KafkaMessageSource>, KafkaError> KafkaMessageSource::Create(
+    const config::KafkaConfig& config, ConsumerOptions options) {
+  auto conf = BuildConsumerConf(config, options.client_id);
+  if (!conf) return Unexpected(conf.error());
+  auto state = std::make_unique<State>(options.registry);
+  state->close_timeout = options.close_timeout;
+  rd_kafka_conf_set_opaque(conf->get(), state.get());
+  rd_kafka_conf_set_rebalance_cb(conf->get(), &RebalanceCallback);
+  rd_kafka_conf_set_error_cb(conf->get(), &ErrorCallback);
+
+  auto rk = internal::NewClient(RD_KAFKA_CONSUMER, std::move(*conf), "consumer");
+  if (!rk) return Unexpected(rk.error());
+  state->rk = std::move(*rk);
+  rd_kafka_poll_set_consumer(state->rk.get());  // callbacks are served by consumer_poll
+  state->commit_queue.reset(rd_kafka_queue_new(state->rk.get()));
+
+  internal::PartitionListPtr topics(
+      rd_kafka_topic_partition_list_new(static_cast<int>(config.topics.size())));
+  for (const auto& topic : config.topics) {
+    rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_subscribe(state->rk.get(), topics.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Unexpected(internal::FromRdKafka(KafkaErrorCode::kInvalidConfig, err,
+                                            "subscribing to kafka.topics",
+                                            "check the topic names"));
+  }
+  spdlog::info("kafka consumer: joining group with {} topic(s)", config.topics.size());
+  return std::unique_ptr<KafkaMessageSource>(new KafkaMessageSource(std::move(state)));
+}
+
+KafkaMessageSource::KafkaMessageSource(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+KafkaMessageSource::~KafkaMessageSource() { Close(); }
+
+void KafkaMessageSource::SetRebalanceListener(RebalanceListener* listener) {
+  state_->listener = listener;
+}
+
+Result<std::optional<ConsumedMessage>, KafkaError> KafkaMessageSource::Poll(
+    std::chrono::milliseconds timeout) {
+  if (state_->closed) {
+    return Unexpected(KafkaError{KafkaErrorCode::kClosed,
+                                 "kafka consumer polled after Close(); create a new source", 0});
+  }
+  if (state_->fatal) return Unexpected(*state_->fatal);
+  rd_kafka_queue_poll_callback(state_->commit_queue.get(), 0);
+
+  rd_kafka_message_t* raw =
+      rd_kafka_consumer_poll(state_->rk.get(), static_cast<int>(timeout.count()));
+  if (state_->fatal) {
+    if (raw != nullptr) rd_kafka_message_destroy(raw);
+    return Unexpected(*state_->fatal);
+  }
+  const auto now = Clock::now();
+  if (now >= state_->next_lag_update) {
+    state_->UpdateLag();
+    state_->next_lag_update = now + std::chrono::seconds(1);
+  }
+  if (raw == nullptr) return std::optional<ConsumedMessage>();
+  internal::MessagePtr message(raw);
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    state_->stats.messages_consumed.Increment();
+    return std::optional<ConsumedMessage>(ConsumedMessage::Adopt(message.release()));
+  }
+  if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return std::optional<ConsumedMessage>();
+  if (message->err == RD_KAFKA_RESP_ERR__FATAL) {
+    state_->OnError(RD_KAFKA_RESP_ERR__FATAL, "fatal");
+    return Unexpected(*state_->fatal);
+  }
+  state_->stats.transient_errors.Increment();
+  spdlog::warn("kafka consumer: {} ({}) on {}[{}]; librdkafka retries by itself",
+               rd_kafka_message_errstr(message.get()), rd_kafka_err2name(message->err),
+               message->rkt ? rd_kafka_topic_name(message->rkt) : "-", message->partition);
+  return std::optional<ConsumedMessage>();
+}
+
+namespace {
+
+internal::PartitionListPtr ToOffsetList(const OffsetList& offsets) {
+  internal::PartitionListPtr list(
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+  for (const auto& [tp, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
+  }
+  return list;
+}
+
+// The first per-partition error of a commit result, if any.
+rd_kafka_resp_err_t FirstPartitionError(const rd_kafka_topic_partition_list_t* list) {
+  if (list == nullptr) return RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) return list->elems[i].err;
+  }
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void AsyncCommitResult(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
+                       rd_kafka_topic_partition_list_t* offsets, void* opaque) {
+  auto* state = static_cast<KafkaMessageSource::State*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = FirstPartitionError(offsets);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    state->stats.commits_ok.Increment();
+    return;
+  }
+  state->stats.commits_failed.Increment();
+  spdlog::warn(
+      "kafka consumer: asynchronous offset commit failed: {} ({}); the next commit "
+      "covers it",
+      rd_kafka_err2str(err), rd_kafka_err2name(err));
+}
+
+}  // namespace
+
+Status<KafkaError> KafkaMessageSource::CommitSync(const OffsetList& offsets) {
+  if (state_->closed) {
+    return Unexpected(
+        KafkaError{KafkaErrorCode::kClosed, "kafka consumer: CommitSync after Close()", 0});
+  }
+  if (offsets.empty()) return Ok{};
+  internal::PartitionListPtr list = ToOffsetList(offsets);
+  rd_kafka_resp_err_t err = rd_kafka_commit(state_->rk.get(), list.get(), 0);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = FirstPartitionError(list.get());
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    state_->stats.commits_ok.Increment();
+    return Ok{};
+  }
+  state_->stats.commits_failed.Increment();
+  return Unexpected(internal::FromRdKafka(
+      KafkaErrorCode::kCommitFailed, err,
+      fmt::format("committing offsets for {} partition(s)", offsets.size()),
+      "nothing is known to be committed; retry (replays after a restart are harmless)"));
+}
+
+void KafkaMessageSource::CommitAsync(const OffsetList& offsets) {
+  if (state_->closed || offsets.empty()) return;
+  internal::PartitionListPtr list = ToOffsetList(offsets);
+  const rd_kafka_resp_err_t err = rd_kafka_commit_queue(
+      state_->rk.get(), list.get(), state_->commit_queue.get(), &AsyncCommitResult, state_.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    state_->stats.commits_failed.Increment();
+    spdlog::warn("kafka consumer: could not start an asynchronous commit: {}",
+                 rd_kafka_err2str(err));
+  }
+}
+
+void KafkaMessageSource::Pause(const std::vector<TopicPartition>& partitions) {
+  if (state_->closed || partitions.empty()) return;
+  internal::PartitionListPtr list = internal::ToPartitionList(partitions);
+  rd_kafka_pause_partitions(state_->rk.get(), list.get());
+}
+
+void KafkaMessageSource::Resume(const std::vector<TopicPartition>& partitions) {
+  if (state_->closed || partitions.empty()) return;
+  internal::PartitionListPtr list = internal::ToPartitionList(partitions);
+  rd_kafka_resume_partitions(state_->rk.get(), list.get());
+}
+
+std::vector<TopicPartition> KafkaMessageSource::Assignment() const {
+  if (state_->closed) return {};
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(state_->rk.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+  internal::PartitionListPtr list(raw);
+  return internal::FromPartitionList(list.get());
+}
+
+void KafkaMessageSource::Close() {
+  if (state_->closed) return;
+  state_->closed = true;
+  rd_kafka_t* rk = state_->rk.get();
+  // Close through a queue we serve ourselves, so leaving the group is bounded even when the
+  // brokers are gone; the revocation still reaches the listener.
+  QueuePtr queue(rd_kafka_queue_new(rk));
+  bool closed_cleanly = false;
+  if (rd_kafka_error_t* error = rd_kafka_consumer_close_queue(rk, queue.get())) {
+    spdlog::warn("kafka consumer: close failed: {}", rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
+  } else {
+    const auto deadline = Clock::now() + state_->close_timeout;
+    while (!rd_kafka_consumer_closed(rk) && Clock::now() < deadline) {
+      rd_kafka_event_t* event = rd_kafka_queue_poll(queue.get(), 100);
+      if (event == nullptr) continue;
+      if (rd_kafka_event_type(event) == RD_KAFKA_EVENT_REBALANCE) {
+        state_->OnRebalance(rk, rd_kafka_event_error(event),
+                            rd_kafka_event_topic_partition_list(event));
+      }
+      rd_kafka_event_destroy(event);
+    }
+    closed_cleanly = rd_kafka_consumer_closed(rk) != 0;
+  }
+  rd_kafka_queue_poll_callback(state_->commit_queue.get(), 0);
+  state_->commit_queue.reset();
+  queue.reset();
+  if (closed_cleanly) {
+    spdlog::info("kafka consumer: left the group");
+    state_->rk.reset();
+  } else {
+    spdlog::warn(
+        "kafka consumer: did not leave the group within {} ms; the coordinator will "
+        "expire the membership after session.timeout.ms",
+        state_->close_timeout.count());
+    rd_kafka_destroy_flags(state_->rk.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  }
+  state_->stats.assigned_partitions.Set(0);
+}
+
+Status<KafkaError> ValidateConsumerProperties(const config::KafkaConfig& config) {
+  auto conf = BuildConsumerConf(config, "pinsync");
+  if (!conf) return Unexpected(conf.error());
+  return Ok{};
+}
+
+}  // namespace pinsync::kafka
