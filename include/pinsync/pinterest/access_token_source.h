@@ -1,0 +1,68 @@
+#pragma once
+// The bearer token for API requests: a static access token, or one obtained with the refresh-token
+// flow (POST {api_base_url}/oauth/token, basic auth app_id:app_secret), refreshed ahead of expiry
+// and after a 401, one refresh at a time. A rotated refresh token is persisted to the token store.
+// Runs on the delivery thread; no locking.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "pinsync/common/clock.h"
+#include "pinsync/common/result.h"
+#include "pinsync/config/config.h"
+#include "pinsync/pinterest/http_transport.h"
+#include "pinsync/pinterest/pinterest_stats.h"
+#include "pinsync/pinterest/retry_policy.h"
+
+namespace pinsync::pinterest {
+
+class AccessTokenSource {
+ public:
+  // Reads the token store (it wins over the configured refresh token when it exists).
+  static Result<std::unique_ptr<AccessTokenSource>> Create(const config::PinterestConfig& config,
+                                                           const Clock& clock,
+                                                           HttpTransport& transport,
+                                                           PinterestStats& stats, uint64_t seed);
+
+  // The token to send now, or nullptr while none is usable (refresh pending, or held).
+  const std::string* Current();
+  // Identifies the token Current() returned, so a late 401 does not discard a newer token.
+  uint64_t generation() const { return generation_; }
+  // A request sent with the token of `generation` was answered 401.
+  void OnUnauthorized(uint64_t generation);
+  // Starts a refresh when one is due. Call on every turn of the delivery loop.
+  void Pump();
+  // No usable token and none coming: static token refused, or refresh token rejected.
+  bool held() const;
+  bool uses_refresh_flow() const { return refresh_flow_; }
+  // Time the next refresh falls due (for the loop's wait); max() when none is planned.
+  SteadyTime NextRefreshAt() const;
+
+ private:
+  AccessTokenSource(const config::PinterestConfig& config, const Clock& clock,
+                    HttpTransport& transport, PinterestStats& stats, uint64_t seed);
+  void StartRefresh();
+  void OnRefreshResponse(HttpResponse response);
+
+  const config::PinterestConfig& config_;
+  const Clock& clock_;
+  HttpTransport& transport_;
+  PinterestStats& stats_;
+  Backoff backoff_;
+  bool refresh_flow_ = false;
+  std::string access_token_;
+  std::string refresh_token_;
+  uint64_t generation_ = 1;
+  bool has_expiry_ = false;
+  SteadyTime expires_at_{};
+  SteadyTime refresh_at_{};
+  bool refresh_needed_ = false;
+  bool refreshing_ = false;
+  bool refresh_rejected_ = false;
+  bool static_refused_ = false;
+  int refresh_attempts_ = 0;
+  SteadyTime retry_not_before_{};
+};
+
+}  // namespace pinsync::pinterest

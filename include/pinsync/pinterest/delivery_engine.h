@@ -1,0 +1,126 @@
+#pragma once
+// The delivery state machine behind PinterestBatchSink, single-threaded and clock-driven so unit
+// tests step it with a fake transport and a ManualClock. Per ListKey, batches go one at a time in
+// submission order; within a batch, its requests (chunks) go concurrently, within the per-account
+// token bucket and the global max_concurrent_requests.
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pinsync/aggregate/batch.h"
+#include "pinsync/common/clock.h"
+#include "pinsync/config/config.h"
+#include "pinsync/pinterest/access_token_source.h"
+#include "pinsync/pinterest/batch_sink.h"
+#include "pinsync/pinterest/chunking.h"
+#include "pinsync/pinterest/http_transport.h"
+#include "pinsync/pinterest/list_naming.h"
+#include "pinsync/pinterest/pinterest_stats.h"
+#include "pinsync/pinterest/rate_limiter.h"
+#include "pinsync/pinterest/retry_policy.h"
+
+namespace pinsync::pinterest {
+
+class DeliveryEngine {
+ public:
+  // All references must outlive the engine. Callbacks it gives the transport run in Poll().
+  DeliveryEngine(const config::Config& config, const Clock& clock, HttpTransport& transport,
+                 AccessTokenSource& tokens, PinterestStats& stats, uint64_t seed);
+  ~DeliveryEngine();
+
+  void Submit(aggregate::Batch batch);
+  // Starts every request that may start now. Call after Submit and after each transport Poll.
+  void Pump();
+  // Batches finished since the last call, in the order they finished.
+  std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> TakeFinished();
+
+  size_t in_flight() const { return in_flight_; }
+  size_t queued_batches() const;
+  // True while delivery to the account is held (403).
+  bool AccountHeld(const std::string& ad_account_id) const;
+  // The customer list id resolved for a key, or empty.
+  std::string ResolvedListId(const aggregate::ListKey& key) const;
+
+ private:
+  enum class Step : uint8_t { kFindList, kCreateList, kFindAudience, kCreateAudience, kUpdate };
+  static std::string_view OperationName(Step step);
+
+  struct Work {
+    Step step = Step::kFindList;
+    MembershipOp op = MembershipOp::kAdd;
+    RecordChunk records;
+    std::string bookmark;
+    int attempts = 0;
+    int unauthorized = 0;
+    SteadyTime not_before{};
+  };
+
+  struct Job {
+    aggregate::Batch batch;
+    SteadyTime submitted_at{};
+    std::optional<SteadyTime> first_attempt;
+    ListTarget target;
+    bool activated = false;
+    std::deque<Work> ready;
+    std::deque<RecordChunk> deferred_adds;  // wait until the list exists
+    int in_flight = 0;
+    std::optional<FailureReason> failure;
+    std::string detail;
+    std::vector<aggregate::BatchRecord> rejected;
+  };
+
+  struct ListState {
+    aggregate::ListKey key;
+    std::string list_id;
+    bool audience_ready = false;
+    std::deque<std::unique_ptr<Job>> jobs;
+  };
+
+  struct AccountState {
+    explicit AccountState(TokenBucket b) : bucket(b) {}
+    TokenBucket bucket;
+    bool forbidden = false;
+    SteadyTime probe_at{};  // while forbidden: when one request may test whether access is back
+    bool probe_in_flight = false;
+    std::map<std::string, std::string> list_ids_by_name;  // seen while listing
+  };
+
+  static Work MakeWork(Step step, MembershipOp op = MembershipOp::kAdd, RecordChunk records = {},
+                       std::string bookmark = {});
+  AccountState& Account(const std::string& ad_account_id);
+  void Activate(ListState& list, Job& job);
+  void ProceedWithList(ListState& list, Job& job);
+  void CreateOrSkip(Job& job);
+  bool TryStartOne(ListState& list, Job& job, SteadyTime now, const std::string& token);
+  void StartWork(ListState& list, Job& job, Work work, const std::string& token);
+  HttpRequest BuildRequest(const ListState& list, const Job& job, const Work& work,
+                           const std::string& token) const;
+  void OnResponse(ListState& list, Job& job, Work work, uint64_t token_generation,
+                  HttpResponse response);
+  void OnSuccess(ListState& list, Job& job, Work work, const HttpResponse& response);
+  void OnBadRequest(ListState& list, Job& job, Work work, const HttpResponse& response);
+  void ScheduleRetry(ListState& list, Job& job, Work work, Duration at_least,
+                     const std::string& why);
+  void Fail(Job& job, FailureReason reason, std::string detail);
+  void MaybeFinish(ListState& list);
+  std::string AccountUrl(const std::string& ad_account_id) const;
+
+  const config::Config& config_;
+  const config::PinterestConfig& api_;
+  const Clock& clock_;
+  HttpTransport& transport_;
+  AccessTokenSource& tokens_;
+  PinterestStats& stats_;
+  Backoff backoff_;
+  std::map<aggregate::ListKey, ListState> lists_;
+  std::map<std::string, AccountState> accounts_;
+  size_t in_flight_ = 0;
+  std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> finished_;
+};
+
+}  // namespace pinsync::pinterest

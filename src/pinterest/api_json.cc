@@ -1,0 +1,249 @@
+#include "pinsync/pinterest/api_json.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cctype>
+
+namespace pinsync::pinterest {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Key(Writer& w, const char* key) { w.Key(key); }
+void String(Writer& w, const std::string& s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+std::string Done(const rapidjson::StringBuffer& buffer) {
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string StringField(const rapidjson::Value& object, const char* name) {
+  if (!object.IsObject()) return {};
+  auto it = object.FindMember(name);
+  if (it == object.MemberEnd()) return {};
+  if (it->value.IsString()) return std::string(it->value.GetString(), it->value.GetStringLength());
+  if (it->value.IsUint64()) return std::to_string(it->value.GetUint64());  // lenient on ids
+  return {};
+}
+
+Result<rapidjson::Document> ParseObject(const std::string& body, const char* what) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return MakeError(std::string("pinterest: the ") + what +
+                     " response is not a JSON object (a proxy or an API change?)");
+  }
+  return doc;
+}
+
+Result<const rapidjson::Value*> Items(const rapidjson::Document& doc, const char* what) {
+  auto it = doc.FindMember("items");
+  if (it == doc.MemberEnd() || !it->value.IsArray()) {
+    return MakeError(std::string("pinterest: the ") + what + " response has no \"items\" array");
+  }
+  return &it->value;
+}
+
+}  // namespace
+
+std::string CreateListBody(const std::string& name, ListType list_type,
+                           const std::string& records) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Key(w, "name");
+  String(w, name);
+  Key(w, "list_type");
+  String(w, std::string(ToString(list_type)));
+  Key(w, "records");
+  String(w, records);
+  w.EndObject();
+  return Done(buffer);
+}
+
+std::string UpdateListBody(MembershipOp op, const std::string& records) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Key(w, "operation_type");
+  String(w, op == MembershipOp::kAdd ? "ADD" : "REMOVE");
+  Key(w, "records");
+  String(w, records);
+  w.EndObject();
+  return Done(buffer);
+}
+
+std::string CreateAudienceBody(const std::string& name, const std::string& customer_list_id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Key(w, "audience_type");
+  String(w, "CUSTOMER_LIST");
+  Key(w, "name");
+  String(w, name);
+  Key(w, "rule");
+  w.StartObject();
+  Key(w, "customer_list_id");
+  String(w, customer_list_id);
+  w.EndObject();
+  w.EndObject();
+  return Done(buffer);
+}
+
+std::string RefreshTokenForm(const std::string& refresh_token) {
+  // continuous_refresh=true: the contract asks apps created before 2025-09-25 to send it, and
+  // it is harmless for newer ones.
+  return "grant_type=refresh_token&refresh_token=" + FormEncode(refresh_token) +
+         "&continuous_refresh=true";
+}
+
+size_t UpdateBodyOverhead() { return UpdateListBody(MembershipOp::kRemove, "").size(); }
+
+size_t CreateBodyOverhead(const std::string& name) {
+  return CreateListBody(name, ListType::kEmail, "").size();
+}
+
+Result<CustomerListPage> ParseCustomerListPage(const std::string& body) {
+  auto doc = ParseObject(body, "customer list page");
+  if (!doc) return Unexpected(doc.error());
+  auto items = Items(*doc, "customer list page");
+  if (!items) return Unexpected(items.error());
+  CustomerListPage page;
+  for (const auto& item : (*items)->GetArray()) {
+    NamedItem named{StringField(item, "id"), StringField(item, "name")};
+    if (!named.id.empty()) page.items.push_back(std::move(named));
+  }
+  page.bookmark = StringField(*doc, "bookmark");
+  return page;
+}
+
+Result<AudiencePage> ParseAudiencePage(const std::string& body) {
+  auto doc = ParseObject(body, "audience page");
+  if (!doc) return Unexpected(doc.error());
+  auto items = Items(*doc, "audience page");
+  if (!items) return Unexpected(items.error());
+  AudiencePage page;
+  for (const auto& item : (*items)->GetArray()) {
+    AudienceItem a;
+    a.id = StringField(item, "id");
+    a.audience_type = StringField(item, "audience_type");
+    if (item.IsObject()) {
+      auto rule = item.FindMember("rule");
+      if (rule != item.MemberEnd())
+        a.customer_list_id = StringField(rule->value, "customer_list_id");
+    }
+    page.items.push_back(std::move(a));
+  }
+  page.bookmark = StringField(*doc, "bookmark");
+  return page;
+}
+
+Result<std::string> ParseCreatedId(const std::string& body) {
+  auto doc = ParseObject(body, "create");
+  if (!doc) return Unexpected(doc.error());
+  std::string id = StringField(*doc, "id");
+  if (id.empty()) return MakeError("pinterest: the create response has no \"id\"");
+  return id;
+}
+
+Result<TokenGrant> ParseTokenGrant(const std::string& body) {
+  auto doc = ParseObject(body, "oauth/token");
+  if (!doc) return Unexpected(doc.error());
+  TokenGrant grant;
+  grant.access_token = StringField(*doc, "access_token");
+  if (grant.access_token.empty()) {
+    return MakeError("pinterest: the oauth/token response has no access_token");
+  }
+  auto expires = doc->FindMember("expires_in");
+  if (expires != doc->MemberEnd() && expires->value.IsNumber()) {
+    grant.expires_in_seconds = static_cast<int64_t>(expires->value.GetDouble());
+  }
+  grant.refresh_token = StringField(*doc, "refresh_token");
+  return grant;
+}
+
+std::string SafeErrorExcerpt(const std::string& body) {
+  constexpr size_t kMaxExcerpt = 200;
+  std::string text;
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (!doc.HasParseError() && doc.IsObject()) {
+    auto code = doc.FindMember("code");
+    if (code != doc.MemberEnd() && code->value.IsInt()) {
+      text = "code " + std::to_string(code->value.GetInt()) + ": ";
+    }
+    text += StringField(doc, "message");
+  } else {
+    text = body.substr(0, kMaxExcerpt * 2);
+  }
+  // Mask runs of 16+ hex or token-like characters: they can only be hashes or secrets.
+  std::string out;
+  size_t i = 0;
+  while (i < text.size() && out.size() < kMaxExcerpt) {
+    size_t j = i;
+    while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) ||
+                               text[j] == '-' || text[j] == '_')) {
+      ++j;
+    }
+    if (j - i >= 16) {
+      out += "<redacted>";
+      i = j;
+    } else if (j > i) {
+      out.append(text, i, j - i);
+      i = j;
+    } else {
+      char c = text[i++];
+      out.push_back(std::isprint(static_cast<unsigned char>(c)) ? c : ' ');
+    }
+  }
+  if (out.size() > kMaxExcerpt) out.resize(kMaxExcerpt);
+  return out;
+}
+
+std::string FormEncode(const std::string& value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+std::string Base64(const std::string& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  while (i + 2 < bytes.size()) {
+    uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+    i += 3;
+  }
+  if (i + 1 == bytes.size()) {
+    uint32_t n = uint8_t(bytes[i]) << 16;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == bytes.size()) {
+    uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace pinsync::pinterest

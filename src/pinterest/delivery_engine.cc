@@ -1,0 +1,542 @@
+#include "pinsync/pinterest/delivery_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "pinsync/pinterest/api_json.h"
+
+namespace pinsync::pinterest {
+
+namespace {
+constexpr int kPageSize = 250;
+// A 401 that survives this many fresh tokens is not an expiry: hold instead of looping.
+constexpr int kMaxUnauthorizedPerRequest = 3;
+
+std::string Describe(const HttpResponse& r) {
+  if (r.error != TransportError::kNone) {
+    return std::string(ToString(r.error)) + " error: " + r.error_detail;
+  }
+  return "HTTP " + std::to_string(r.status) + ": " + SafeErrorExcerpt(r.body);
+}
+}  // namespace
+
+DeliveryEngine::DeliveryEngine(const config::Config& config, const Clock& clock,
+                               HttpTransport& transport, AccessTokenSource& tokens,
+                               PinterestStats& stats, uint64_t seed)
+    : config_(config),
+      api_(config.pinterest),
+      clock_(clock),
+      transport_(transport),
+      tokens_(tokens),
+      stats_(stats),
+      backoff_(config.pinterest.retry_initial_backoff, config.pinterest.retry_max_backoff, seed) {}
+
+DeliveryEngine::~DeliveryEngine() = default;
+
+std::string_view DeliveryEngine::OperationName(Step step) {
+  switch (step) {
+    case Step::kFindList:
+      return "find_list";
+    case Step::kCreateList:
+      return "create_list";
+    case Step::kFindAudience:
+      return "find_audience";
+    case Step::kCreateAudience:
+      return "create_audience";
+    case Step::kUpdate:
+      return "update_list";
+  }
+  return "?";
+}
+
+DeliveryEngine::Work DeliveryEngine::MakeWork(Step step, MembershipOp op, RecordChunk records,
+                                              std::string bookmark) {
+  Work work;
+  work.step = step;
+  work.op = op;
+  work.records = std::move(records);
+  work.bookmark = std::move(bookmark);
+  return work;
+}
+
+DeliveryEngine::AccountState& DeliveryEngine::Account(const std::string& ad_account_id) {
+  auto it = accounts_.find(ad_account_id);
+  if (it == accounts_.end()) {
+    TokenBucket bucket(api_.requests_per_minute,
+                       TokenBucket::DefaultBurst(api_.requests_per_minute), clock_.Now());
+    it = accounts_.emplace(ad_account_id, AccountState(bucket)).first;
+    stats_.Blocked(ad_account_id).Set(0);
+  }
+  return it->second;
+}
+
+size_t DeliveryEngine::queued_batches() const {
+  size_t n = 0;
+  for (const auto& [key, list] : lists_) n += list.jobs.size();
+  return n;
+}
+
+bool DeliveryEngine::AccountHeld(const std::string& ad_account_id) const {
+  auto it = accounts_.find(ad_account_id);
+  return it != accounts_.end() && it->second.forbidden;
+}
+
+std::string DeliveryEngine::ResolvedListId(const aggregate::ListKey& key) const {
+  auto it = lists_.find(key);
+  return it == lists_.end() ? std::string() : it->second.list_id;
+}
+
+void DeliveryEngine::Submit(aggregate::Batch batch) {
+  auto job = std::make_unique<Job>();
+  job->submitted_at = clock_.Now();
+  job->batch = std::move(batch);
+  auto [it, inserted] = lists_.try_emplace(job->batch.key);
+  if (inserted) it->second.key = job->batch.key;
+  Account(job->batch.key.ad_account_id);
+  it->second.jobs.push_back(std::move(job));
+}
+
+std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> DeliveryEngine::TakeFinished() {
+  return std::exchange(finished_, {});
+}
+
+std::string DeliveryEngine::AccountUrl(const std::string& ad_account_id) const {
+  return api_.api_base_url + "/ad_accounts/" + ad_account_id;
+}
+
+void DeliveryEngine::Pump() {
+  tokens_.Pump();
+  // Activate the head batch of every list; a batch with nothing to send finishes at once.
+  for (auto& [key, list] : lists_) {
+    while (!list.jobs.empty() && !list.jobs.front()->activated) {
+      Activate(list, *list.jobs.front());
+      MaybeFinish(list);
+    }
+  }
+  const std::string* token = tokens_.Current();
+  if (token == nullptr) return;  // waiting for a refresh, or held: nothing may go out
+  const size_t max_in_flight = static_cast<size_t>(std::max(1, api_.max_concurrent_requests));
+  const SteadyTime now = clock_.Now();
+  // Round robin: one request per list per round, so one big batch cannot starve the others.
+  bool started = true;
+  while (started && in_flight_ < max_in_flight) {
+    started = false;
+    for (auto& [key, list] : lists_) {
+      if (in_flight_ >= max_in_flight) break;
+      if (list.jobs.empty()) continue;
+      Job& job = *list.jobs.front();
+      if (job.ready.empty()) continue;
+      if (TryStartOne(list, job, now, *token)) started = true;
+    }
+  }
+}
+
+bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
+                                 const std::string& token) {
+  auto work = std::find_if(job.ready.begin(), job.ready.end(),
+                           [now](const Work& w) { return w.not_before <= now; });
+  if (work == job.ready.end()) return false;
+  AccountState& account = Account(list.key.ad_account_id);
+  if (account.forbidden && (account.probe_in_flight || now < account.probe_at)) return false;
+  if (!account.bucket.TryAcquire(now)) return false;
+  if (account.forbidden) account.probe_in_flight = true;
+  Work next = std::move(*work);
+  job.ready.erase(work);
+  StartWork(list, job, std::move(next), token);
+  return true;
+}
+
+void DeliveryEngine::Activate(ListState& list, Job& job) {
+  job.activated = true;
+  if (job.batch.size() == 0) return;
+  job.target = ResolveListTarget(config_, list.key, job.batch.audience_name);
+  if (list.list_id.empty() && !job.target.existing_list_id.empty()) {
+    list.list_id = job.target.existing_list_id;
+  }
+  if (list.list_id.empty()) {
+    AccountState& account = Account(list.key.ad_account_id);
+    auto known = account.list_ids_by_name.find(job.target.list_name);
+    if (known != account.list_ids_by_name.end()) list.list_id = known->second;
+  }
+  if (!list.list_id.empty()) {
+    ProceedWithList(list, job);
+    return;
+  }
+  job.ready.push_back(MakeWork(Step::kFindList));
+}
+
+void DeliveryEngine::ProceedWithList(ListState& list, Job& job) {
+  if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kFindAudience));
+  const size_t overhead = UpdateBodyOverhead();
+  for (auto& chunk :
+       PlanChunks(job.batch.adds, api_.max_records_per_request, api_.max_request_bytes, overhead)) {
+    job.ready.push_back(MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(chunk)));
+  }
+  for (auto& chunk : PlanChunks(job.batch.removes, api_.max_records_per_request,
+                                api_.max_request_bytes, overhead)) {
+    job.ready.push_back(MakeWork(Step::kUpdate, MembershipOp::kRemove, std::move(chunk)));
+  }
+}
+
+void DeliveryEngine::CreateOrSkip(Job& job) {
+  // Removes for a list that does not exist change nothing; a new list is created with the first
+  // ADD chunk and the rest follow as updates once it exists.
+  if (job.batch.adds.empty()) return;
+  const size_t overhead = std::max(UpdateBodyOverhead(), CreateBodyOverhead(job.target.list_name));
+  auto chunks =
+      PlanChunks(job.batch.adds, api_.max_records_per_request, api_.max_request_bytes, overhead);
+  job.ready.push_back(MakeWork(Step::kCreateList, MembershipOp::kAdd, std::move(chunks.front())));
+  for (size_t i = 1; i < chunks.size(); ++i) job.deferred_adds.push_back(std::move(chunks[i]));
+}
+
+HttpRequest DeliveryEngine::BuildRequest(const ListState& list, const Job& job, const Work& work,
+                                         const std::string& token) const {
+  HttpRequest request;
+  request.connect_timeout = api_.connect_timeout;
+  request.total_timeout = api_.request_timeout;
+  request.headers = {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
+  const std::string account_url = AccountUrl(list.key.ad_account_id);
+  auto page_query = [](const std::string& bookmark) {
+    std::string q = "?page_size=" + std::to_string(kPageSize);
+    if (!bookmark.empty()) q += "&bookmark=" + FormEncode(bookmark);
+    return q;
+  };
+  switch (work.step) {
+    case Step::kFindList:
+      request.method = HttpMethod::kGet;
+      request.url = account_url + "/customer_lists" + page_query(work.bookmark);
+      return request;
+    case Step::kFindAudience:
+      request.method = HttpMethod::kGet;
+      request.url = account_url + "/audiences" + page_query(work.bookmark);
+      return request;
+    case Step::kCreateList:
+      request.method = HttpMethod::kPost;
+      request.url = account_url + "/customer_lists";
+      request.body = CreateListBody(job.target.list_name, list.key.list_type,
+                                    JoinRecords(job.batch.adds, work.records));
+      break;
+    case Step::kCreateAudience:
+      request.method = HttpMethod::kPost;
+      request.url = account_url + "/audiences";
+      request.body = CreateAudienceBody(job.target.audience_name, list.list_id);
+      break;
+    case Step::kUpdate: {
+      request.method = HttpMethod::kPatch;
+      request.url = account_url + "/customer_lists/" + list.list_id;
+      const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
+      request.body = UpdateListBody(work.op, JoinRecords(records, work.records));
+      break;
+    }
+  }
+  request.headers.emplace_back("Content-Type", "application/json");
+  return request;
+}
+
+void DeliveryEngine::StartWork(ListState& list, Job& job, Work work, const std::string& token) {
+  if (!job.first_attempt) job.first_attempt = clock_.Now();
+  HttpRequest request = BuildRequest(list, job, work, token);
+  stats_.records_sent.Increment(static_cast<double>(work.records.size()));
+  ++job.in_flight;
+  ++in_flight_;
+  const uint64_t generation = tokens_.generation();
+  transport_.Start(std::move(request), [this, &list, &job, work = std::move(work),
+                                        generation](HttpResponse response) mutable {
+    OnResponse(list, job, std::move(work), generation, std::move(response));
+  });
+}
+
+void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t token_generation,
+                                HttpResponse response) {
+  --job.in_flight;
+  --in_flight_;
+  const SteadyTime now = clock_.Now();
+  const ResponseClass cls = Classify(response);
+  stats_.Request(OperationName(work.step), StatusClassLabel(response)).Increment();
+  AccountState& account = Account(list.key.ad_account_id);
+  if (auto limit = ParseServerLimit(response, clock_.WallMillis())) {
+    account.bucket.ObserveServerLimit(limit->remaining, limit->until_reset, now);
+  }
+  if (account.probe_in_flight) {
+    account.probe_in_flight = false;
+    if (cls != ResponseClass::kForbidden) {
+      account.forbidden = false;
+      stats_.Blocked(list.key.ad_account_id).Set(0);
+      spdlog::info("pinterest: ad account {} accepts requests again; resuming delivery",
+                   list.key.ad_account_id);
+    }
+  }
+  if (job.failure) {  // the batch already failed; this was a straggler
+    MaybeFinish(list);
+    return;
+  }
+  switch (cls) {
+    case ResponseClass::kSuccess:
+      OnSuccess(list, job, std::move(work), response);
+      break;
+    case ResponseClass::kRetryable:
+      ScheduleRetry(list, job, std::move(work), Duration::zero(), Describe(response));
+      break;
+    case ResponseClass::kRateLimited: {
+      stats_.rate_limited.Increment();
+      const Duration wait = ParseRetryAfter(response).value_or(Duration::zero());
+      if (wait > Duration::zero()) account.bucket.PauseUntil(now + wait);
+      ScheduleRetry(list, job, std::move(work), wait, "HTTP 429 (rate limited)");
+      break;
+    }
+    case ResponseClass::kBadRequest:
+      OnBadRequest(list, job, std::move(work), response);
+      break;
+    case ResponseClass::kUnauthorized:
+      tokens_.OnUnauthorized(token_generation);
+      if (++work.unauthorized > kMaxUnauthorizedPerRequest && !account.forbidden) {
+        account.forbidden = true;
+        account.probe_at = now + api_.retry_max_backoff;
+        stats_.Blocked(list.key.ad_account_id).Set(1);
+        spdlog::error(
+            "pinterest: ad account {} keeps answering 401 with freshly refreshed tokens; delivery "
+            "to it is held. Check that the token's app has ads:write access to the account",
+            list.key.ad_account_id);
+      }
+      job.ready.push_front(std::move(work));
+      break;
+    case ResponseClass::kForbidden:
+      if (!account.forbidden) {
+        spdlog::error(
+            "pinterest: ad account {} answered 403 Forbidden ({}); delivery to this account is "
+            "held "
+            "(its batches stay pending, their offsets uncommitted) while other accounts carry on. "
+            "Give the app's user access to the ad account with ads:write, then restart or wait for "
+            "the next probe",
+            list.key.ad_account_id, SafeErrorExcerpt(response.body));
+        stats_.Blocked(list.key.ad_account_id).Set(1);
+      }
+      account.forbidden = true;
+      account.probe_at = now + api_.retry_max_backoff;
+      job.ready.push_front(std::move(work));
+      break;
+    case ResponseClass::kNotFound:
+      if (work.step == Step::kFindAudience || work.step == Step::kCreateAudience) {
+        spdlog::warn("pinterest: audience step for list {} got {}; syncing without an audience",
+                     list.list_id, Describe(response));
+        list.audience_ready = true;
+        break;
+      }
+      if (work.step == Step::kUpdate) {
+        // The list was deleted outside pinsync: forget it, so the next batch finds or creates.
+        account.list_ids_by_name.erase(job.target.list_name);
+        list.list_id.clear();
+        list.audience_ready = false;
+      }
+      Fail(job, FailureReason::kHttp404,
+           std::string(OperationName(work.step)) + " for ad account " + list.key.ad_account_id +
+               " got " + Describe(response));
+      break;
+    case ResponseClass::kPermanent:
+      if (work.step == Step::kFindAudience || work.step == Step::kCreateAudience) {
+        spdlog::warn("pinterest: audience step for list {} got {}; syncing without an audience",
+                     list.list_id, Describe(response));
+        list.audience_ready = true;
+        break;
+      }
+      Fail(job,
+           response.error == TransportError::kNone ? FailureReason::kHttp4xx
+                                                   : FailureReason::kTransport,
+           std::string(OperationName(work.step)) + " for ad account " + list.key.ad_account_id +
+               " got " + Describe(response));
+      break;
+  }
+  MaybeFinish(list);
+}
+
+void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpResponse& response) {
+  AccountState& account = Account(list.key.ad_account_id);
+  switch (work.step) {
+    case Step::kFindList: {
+      auto page = ParseCustomerListPage(response.body);
+      if (!page) {
+        ScheduleRetry(list, job, std::move(work), Duration::zero(), page.error().message);
+        return;
+      }
+      for (const auto& item : page->items) account.list_ids_by_name.try_emplace(item.name, item.id);
+      auto found = account.list_ids_by_name.find(job.target.list_name);
+      if (found != account.list_ids_by_name.end()) {
+        list.list_id = found->second;
+        ProceedWithList(list, job);
+      } else if (!page->bookmark.empty()) {
+        job.ready.push_back(
+            MakeWork(Step::kFindList, MembershipOp::kAdd, RecordChunk{}, page->bookmark));
+      } else {
+        CreateOrSkip(job);
+      }
+      return;
+    }
+    case Step::kCreateList: {
+      auto id = ParseCreatedId(response.body);
+      if (!id) {
+        // The list may exist now: look it up again rather than create a twin.
+        spdlog::warn("{}; looking the list up by name", id.error().message);
+        job.deferred_adds.push_front(std::move(work.records));
+        job.ready.push_back(MakeWork(Step::kFindList));
+        return;
+      }
+      list.list_id = *id;
+      account.list_ids_by_name[job.target.list_name] = *id;
+      stats_.records_added.Increment(static_cast<double>(work.records.size()));
+      spdlog::info("pinterest: created customer list {} in ad account {}", *id,
+                   list.key.ad_account_id);
+      // A list created just now has no audience yet: create it without searching.
+      if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kCreateAudience));
+      while (!job.deferred_adds.empty()) {
+        job.ready.push_back(
+            MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(job.deferred_adds.front())));
+        job.deferred_adds.pop_front();
+      }
+      return;
+    }
+    case Step::kFindAudience: {
+      auto page = ParseAudiencePage(response.body);
+      if (!page) {
+        ScheduleRetry(list, job, std::move(work), Duration::zero(), page.error().message);
+        return;
+      }
+      bool found = std::any_of(page->items.begin(), page->items.end(), [&](const AudienceItem& a) {
+        return a.audience_type == "CUSTOMER_LIST" && a.customer_list_id == list.list_id;
+      });
+      if (found) {
+        list.audience_ready = true;
+      } else if (!page->bookmark.empty()) {
+        job.ready.push_back(
+            MakeWork(Step::kFindAudience, MembershipOp::kAdd, RecordChunk{}, page->bookmark));
+      } else {
+        job.ready.push_back(MakeWork(Step::kCreateAudience));
+      }
+      return;
+    }
+    case Step::kCreateAudience:
+      list.audience_ready = true;
+      spdlog::info("pinterest: created the CUSTOMER_LIST audience for list {} in ad account {}",
+                   list.list_id, list.key.ad_account_id);
+      return;
+    case Step::kUpdate:
+      (work.op == MembershipOp::kAdd ? stats_.records_added : stats_.records_removed)
+          .Increment(static_cast<double>(work.records.size()));
+      return;
+  }
+}
+
+void DeliveryEngine::OnBadRequest(ListState& list, Job& job, Work work,
+                                  const HttpResponse& response) {
+  switch (work.step) {
+    case Step::kUpdate:
+    case Step::kCreateList: {
+      if (work.records.size() > 1) {
+        // Split to isolate the bad records; each half is a fresh request.
+        const size_t half = work.records.size() / 2;
+        RecordChunk second(work.records.begin() + static_cast<std::ptrdiff_t>(half),
+                           work.records.end());
+        work.records.resize(half);
+        work.attempts = 0;
+        work.not_before = {};
+        if (work.step == Step::kCreateList) {
+          job.deferred_adds.push_front(std::move(second));
+          job.ready.push_front(std::move(work));
+        } else {
+          Work other = work;
+          other.records = std::move(second);
+          job.ready.push_front(std::move(other));
+          job.ready.push_front(std::move(work));
+        }
+        return;
+      }
+      const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
+      if (!work.records.empty()) job.rejected.push_back(records[work.records.front()]);
+      stats_.records_rejected.Increment();
+      spdlog::warn("pinterest: {} for ad account {} rejected one record ({}); the rest go on",
+                   OperationName(work.step), list.key.ad_account_id,
+                   SafeErrorExcerpt(response.body));
+      if (work.step == Step::kCreateList && !job.deferred_adds.empty()) {
+        job.ready.push_front(
+            MakeWork(Step::kCreateList, MembershipOp::kAdd, std::move(job.deferred_adds.front())));
+        job.deferred_adds.pop_front();
+      }
+      return;
+    }
+    case Step::kFindAudience:
+    case Step::kCreateAudience:
+      spdlog::warn("pinterest: audience step for list {} got {}; syncing without an audience",
+                   list.list_id, Describe(response));
+      list.audience_ready = true;
+      return;
+    case Step::kFindList:
+      Fail(job, FailureReason::kHttp400,
+           "listing customer lists of ad account " + list.key.ad_account_id + " got " +
+               Describe(response));
+      return;
+  }
+}
+
+void DeliveryEngine::ScheduleRetry(ListState& list, Job& job, Work work, Duration at_least,
+                                   const std::string& why) {
+  const SteadyTime now = clock_.Now();
+  const Duration delay = std::max(at_least, backoff_.Next(work.attempts));
+  ++work.attempts;
+  const SteadyTime first = job.first_attempt.value_or(now);
+  if (now + delay - first > api_.retry_max_duration) {
+    if (work.step == Step::kFindAudience || work.step == Step::kCreateAudience) {
+      spdlog::warn("pinterest: gave up making list {} targetable ({}); syncing without an audience",
+                   list.list_id, why);
+      list.audience_ready = true;
+      return;
+    }
+    Fail(job, FailureReason::kRetryExhausted,
+         std::string(OperationName(work.step)) + " for ad account " + list.key.ad_account_id +
+             " kept failing for longer than pinterest.retry_max_duration; last: " + why);
+    return;
+  }
+  stats_.retries.Increment();
+  spdlog::debug("pinterest: {} for ad account {} failed ({}); retry {} in {} ms",
+                OperationName(work.step), list.key.ad_account_id, why, work.attempts,
+                std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
+  work.not_before = now + delay;
+  job.ready.push_back(std::move(work));
+}
+
+void DeliveryEngine::Fail(Job& job, FailureReason reason, std::string detail) {
+  if (job.failure) return;
+  spdlog::error("pinterest: batch {} failed ({}): {}", job.batch.id, ReasonString(reason), detail);
+  job.failure = reason;
+  job.detail = std::move(detail);
+  job.ready.clear();
+  job.deferred_adds.clear();
+}
+
+void DeliveryEngine::MaybeFinish(ListState& list) {
+  if (list.jobs.empty()) return;
+  Job& job = *list.jobs.front();
+  if (!job.activated || job.in_flight > 0 || !job.ready.empty()) return;
+  DeliveryOutcome outcome;
+  outcome.batch_id = job.batch.id;
+  if (job.failure) {
+    outcome.status = DeliveryStatus::kFailed;
+    outcome.reason = std::string(ReasonString(*job.failure));
+    outcome.detail = std::move(job.detail);
+    stats_.batches_failed.Increment();
+  } else {
+    outcome.status = DeliveryStatus::kAcknowledged;
+    outcome.rejected = std::move(job.rejected);
+    if (!outcome.rejected.empty()) {
+      outcome.reason = "http_400";
+      outcome.detail = std::to_string(outcome.rejected.size()) +
+                       " record(s) refused by Pinterest with 400; the rest were accepted";
+    }
+    stats_.batches_acknowledged.Increment();
+  }
+  stats_.batch_latency_seconds.Observe(
+      std::chrono::duration<double>(clock_.Now() - job.submitted_at).count());
+  finished_.emplace_back(std::move(outcome), std::move(job.batch));
+  list.jobs.pop_front();
+}
+
+}  // namespace pinsync::pinterest
