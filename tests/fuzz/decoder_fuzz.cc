@@ -1,0 +1,62 @@
+// Fuzzes EventDecoder::Decode: any bytes must yield an event or a typed error (never a crash, a
+// sanitizer report or an exception), and what it returns must satisfy the contract's invariants.
+
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "pinsync/decode/event_decoder.h"
+#include "utf8.h"
+
+namespace {
+
+using pinsync::decode::DecodeErrc;
+using pinsync::decode::EventDecoder;
+using pinsync::decode::MembershipEvent;
+
+void Require(bool condition) {
+  if (!condition) std::abort();  // libFuzzer reports the input that broke the invariant
+}
+
+void CheckEvent(const MembershipEvent& e) {
+  Require(!e.audience_id.empty() && !e.audience_name.empty() && !e.user_id.empty());
+  Require(pinsync::decode::IsValidUtf8(e.audience_id));
+  Require(pinsync::decode::IsValidUtf8(e.audience_name));
+  Require(pinsync::decode::IsValidUtf8(e.user_id));
+  Require(!e.identifiers.empty());
+  Require(!e.ts_ms || *e.ts_ms >= 0);
+  for (const auto* list : {&e.identifiers.email, &e.identifiers.idfa, &e.identifiers.gaid,
+                           &e.identifiers.email_sha256, &e.identifiers.maid_sha256}) {
+    for (const auto& id : *list) Require(!id.empty() && pinsync::decode::IsValidUtf8(id));
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const EventDecoder decoder;             // default 1 MiB limit
+  static const EventDecoder small_decoder(256);  // reaches too_large on short inputs
+  const std::string_view value(reinterpret_cast<const char*>(data), size);
+
+  auto keyed = decoder.Decode("user-key", value);
+  auto unkeyed = decoder.Decode("", value);
+  auto small = small_decoder.Decode("user-key", value);
+
+  if (keyed.ok()) {
+    CheckEvent(*keyed);
+    // Without a key only the user id fallback can fail.
+    Require(unkeyed.ok() || unkeyed.error().code == DecodeErrc::kMissingField);
+  } else {
+    Require(!keyed.error().detail.empty());
+    Require(Reason(keyed.error().code) != "unknown");
+    Require(!unkeyed.ok());
+  }
+  if (unkeyed.ok()) CheckEvent(*unkeyed);
+  // The size limit is checked first and nothing else depends on it.
+  if (size + 8 > 256) {
+    Require(!small.ok() && small.error().code == DecodeErrc::kTooLarge);
+  } else {
+    Require(small.ok() == keyed.ok());
+  }
+  return 0;
+}
