@@ -1,0 +1,15 @@
+#pragma once
+// Dropping a connection without an answer, for the drop_rate fault. cpp-httplib 0.11 gives a
+// handler no access to its socket, so the socket is found by its addresses: the one open
+// descriptor whose local port and peer address/port match the request's. shutdown(2) (not
+// close, so the descriptor cannot be reused under httplib) makes the client see the connection
+// end with no response; httplib's write then fails and it closes the socket itself.
+
+#include <string>
+
+namespace pinsync::sandbox {
+
+// True if the request's socket was found and shut down.
+bool ShutdownConnection(int local_port, const std::string& remote_addr, int remote_port);
+
+}  // namespace pinsync::sandbox

@@ -1,0 +1,317 @@
+#include "pinsync/sandbox/request_decoding.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+
+#include "pinsync/sandbox/records.h"
+
+namespace pinsync::sandbox {
+namespace {
+
+ApiError BadRequest(std::string message) {
+  return MakeApiError(ApiErrc::kBadRequest, std::move(message));
+}
+
+Result<rapidjson::Document, ApiError> ParseObject(std::string_view body, std::string_view what) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError()) {
+    return Unexpected(BadRequest("request body is not valid JSON (" +
+                                 std::string(rapidjson::GetParseError_En(doc.GetParseError())) +
+                                 " at offset " + std::to_string(doc.GetErrorOffset()) +
+                                 "); send a " + std::string(what) + " object"));
+  }
+  if (!doc.IsObject()) {
+    return Unexpected(BadRequest("request body must be a JSON object (" + std::string(what) + ")"));
+  }
+  return doc;
+}
+
+// A string member: required ones must be present; all must be strings.
+Result<std::optional<std::string>, ApiError> StringField(const rapidjson::Value& object,
+                                                         const char* name, bool required) {
+  auto it = object.FindMember(name);
+  if (it == object.MemberEnd() || (it->value.IsNull() && !required)) {
+    if (required) {
+      return Unexpected(BadRequest("required field '" + std::string(name) + "' is missing"));
+    }
+    return std::optional<std::string>{};
+  }
+  if (!it->value.IsString()) {
+    return Unexpected(BadRequest("field '" + std::string(name) + "' must be a string"));
+  }
+  return std::optional<std::string>(
+      std::string(it->value.GetString(), it->value.GetStringLength()));
+}
+
+template <size_t N>
+Result<Ok, ApiError> CheckEnum(const std::string& value, const char* field,
+                               const std::array<std::string_view, N>& allowed) {
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return Ok{};
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  return Unexpected(BadRequest("field '" + std::string(field) + "' must be one of " + list));
+}
+
+constexpr std::array<std::string_view, 6> kUserListTypes = {"EMAIL", "IDFA",   "MAID",
+                                                            "LR_ID", "DLX_ID", "HASHED_PINNER_ID"};
+constexpr std::array<std::string_view, 5> kAudienceTypes = {"CUSTOMER_LIST", "VISITOR",
+                                                            "ENGAGEMENT", "ACTALIKE", "PERSONA"};
+constexpr std::array<std::string_view, 2> kOperationTypes = {"ADD", "REMOVE"};
+constexpr std::array<std::string_view, 2> kOrders = {"ASCENDING", "DESCENDING"};
+constexpr std::array<std::string_view, 2> kOwnershipTypes = {"OWNED", "RECEIVED"};
+constexpr std::array<std::string_view, 3> kGrantTypes = {"authorization_code", "refresh_token",
+                                                         "client_credentials"};
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+const std::string* QueryValue(const QueryParams& params, const std::string& name) {
+  auto it = params.find(name);
+  return it == params.end() ? nullptr : &it->second;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 &&
+               HexDigit(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexDigit(s[i + 1]) << 4 | HexDigit(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+  std::string out;
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : in) {
+    const int v = value(c);
+    if (v < 0) return std::nullopt;
+    buffer = buffer << 6 | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<CreateListRequest, ApiError> DecodeCreateList(std::string_view body) {
+  auto doc = ParseObject(body, "CustomerListRequest");
+  if (!doc.ok()) return Unexpected(doc.error());
+  CreateListRequest out;
+  auto name = StringField(*doc, "name", true);
+  if (!name.ok()) return Unexpected(name.error());
+  if ((*name)->empty()) return Unexpected(BadRequest("field 'name' must not be empty"));
+  out.name = **name;
+  auto list_type = StringField(*doc, "list_type", false);
+  if (!list_type.ok()) return Unexpected(list_type.error());
+  if (list_type->has_value()) {
+    auto check = CheckEnum(**list_type, "list_type", kUserListTypes);
+    if (!check.ok()) return Unexpected(check.error());
+    out.list_type = **list_type;
+  }
+  auto records = StringField(*doc, "records", true);
+  if (!records.ok()) return Unexpected(records.error());
+  auto parsed = ParseRecords(**records);
+  if (!parsed.ok()) return Unexpected(parsed.error());
+  out.records = std::move(parsed.value());
+  return out;
+}
+
+Result<UpdateListRequest, ApiError> DecodeUpdateList(std::string_view body) {
+  auto doc = ParseObject(body, "CustomerListUpdateRequest");
+  if (!doc.ok()) return Unexpected(doc.error());
+  UpdateListRequest out;
+  auto op = StringField(*doc, "operation_type", true);
+  if (!op.ok()) return Unexpected(op.error());
+  auto check = CheckEnum(**op, "operation_type", kOperationTypes);
+  if (!check.ok()) return Unexpected(check.error());
+  out.operation = **op == "ADD" ? MembershipOp::kAdd : MembershipOp::kRemove;
+  auto records = StringField(*doc, "records", true);
+  if (!records.ok()) return Unexpected(records.error());
+  auto parsed = ParseRecords(**records);
+  if (!parsed.ok()) return Unexpected(parsed.error());
+  out.records = std::move(parsed.value());
+  return out;
+}
+
+Result<CreateAudienceRequest, ApiError> DecodeCreateAudience(std::string_view body) {
+  auto doc = ParseObject(body, "AudienceCreateRequest");
+  if (!doc.ok()) return Unexpected(doc.error());
+  CreateAudienceRequest out;
+  auto type = StringField(*doc, "audience_type", true);
+  if (!type.ok()) return Unexpected(type.error());
+  auto check = CheckEnum(**type, "audience_type", kAudienceTypes);
+  if (!check.ok()) return Unexpected(check.error());
+  out.audience_type = **type;
+  auto name = StringField(*doc, "name", true);
+  if (!name.ok()) return Unexpected(name.error());
+  if ((*name)->empty()) return Unexpected(BadRequest("field 'name' must not be empty"));
+  out.name = **name;
+  auto account = StringField(*doc, "ad_account_id", false);
+  if (!account.ok()) return Unexpected(account.error());
+  if (account->has_value() && !IsDigits(**account)) {
+    return Unexpected(BadRequest("field 'ad_account_id' must be a digit string"));
+  }
+  auto description = StringField(*doc, "description", false);
+  if (!description.ok()) return Unexpected(description.error());
+  out.description = *description;
+
+  auto rule = doc->FindMember("rule");
+  if (rule == doc->MemberEnd()) return Unexpected(BadRequest("required field 'rule' is missing"));
+  if (!rule->value.IsObject()) return Unexpected(BadRequest("field 'rule' must be an object"));
+  auto list_id = StringField(rule->value, "customer_list_id", false);
+  if (!list_id.ok()) {
+    return Unexpected(BadRequest("field 'rule.customer_list_id' must be a string"));
+  }
+  if (list_id->has_value()) {
+    if (!IsDigits(**list_id)) {
+      return Unexpected(BadRequest("field 'rule.customer_list_id' must be a digit string"));
+    }
+    out.customer_list_id = **list_id;
+  } else if (out.audience_type == "CUSTOMER_LIST") {
+    return Unexpected(
+        BadRequest("field 'rule.customer_list_id' is required for a CUSTOMER_LIST audience"));
+  }
+  return out;
+}
+
+Result<TokenRequest, ApiError> DecodeTokenRequest(std::string_view form_body) {
+  const auto form = ParseForm(form_body);
+  TokenRequest out;
+  auto grant = form.find("grant_type");
+  if (grant == form.end()) {
+    return Unexpected(
+        BadRequest("form field 'grant_type' is missing; send grant_type=refresh_token"));
+  }
+  auto check = CheckEnum(grant->second, "grant_type", kGrantTypes);
+  if (!check.ok()) return Unexpected(check.error());
+  if (grant->second != "refresh_token") {
+    return Unexpected(BadRequest("grant_type " + grant->second +
+                                 " is not implemented by the sandbox; use refresh_token"));
+  }
+  out.grant_type = grant->second;
+  if (auto it = form.find("refresh_token"); it != form.end()) out.refresh_token = it->second;
+  if (auto it = form.find("scope"); it != form.end()) out.scope = it->second;
+  return out;
+}
+
+Result<PageQuery, ApiError> DecodePageQuery(const QueryParams& params) {
+  PageQuery query;
+  if (const auto* size = QueryValue(params, "page_size")) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(size->data(), size->data() + size->size(), value);
+    if (ec != std::errc() || end != size->data() + size->size() || value < 1 || value > 250) {
+      return Unexpected(BadRequest("query parameter 'page_size' must be an integer from 1 to 250"));
+    }
+    query.page_size = value;
+  }
+  if (const auto* order = QueryValue(params, "order")) {
+    auto check = CheckEnum(*order, "order", kOrders);
+    if (!check.ok()) return Unexpected(check.error());
+    query.descending = *order == "DESCENDING";
+  }
+  if (const auto* bookmark = QueryValue(params, "bookmark")) query.bookmark = *bookmark;
+  return query;
+}
+
+Result<bool, ApiError> DecodeReceivedOwnership(const QueryParams& params) {
+  const auto* ownership = QueryValue(params, "ownership_type");
+  if (ownership == nullptr) return false;
+  auto check = CheckEnum(*ownership, "ownership_type", kOwnershipTypes);
+  if (!check.ok()) return Unexpected(check.error());
+  return *ownership == "RECEIVED";
+}
+
+std::map<std::string, std::string> ParseForm(std::string_view body) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start <= body.size()) {
+    const size_t amp = body.find('&', start);
+    const std::string_view pair =
+        body.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      std::string key = PercentDecode(pair.substr(0, eq));
+      std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+      out.emplace(std::move(key), std::move(value));
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  return out;
+}
+
+bool IsMediaType(std::string_view content_type, std::string_view media_type) {
+  const size_t semicolon = content_type.find(';');
+  std::string_view type = content_type.substr(0, semicolon);
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
+  return type.size() == media_type.size() && StartsWithNoCase(type, media_type);
+}
+
+std::string_view BearerToken(std::string_view authorization) {
+  if (!StartsWithNoCase(authorization, "Bearer ")) return {};
+  std::string_view token = authorization.substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return token;
+}
+
+std::optional<BasicCredentials> DecodeBasicAuth(std::string_view authorization) {
+  if (!StartsWithNoCase(authorization, "Basic ")) return std::nullopt;
+  std::string_view encoded = authorization.substr(6);
+  while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
+  auto decoded = Base64Decode(encoded);
+  if (!decoded) return std::nullopt;
+  const size_t colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
+}
+
+}  // namespace pinsync::sandbox
