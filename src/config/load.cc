@@ -1,0 +1,100 @@
+// Loading: YAML, then environment overrides, then required keys, cross-key rules and secrets.
+// yaml-cpp throws; its exceptions stop here and become errors with file and line.
+#include "pinsync/config/load.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "assignment.h"
+#include "config_problems.h"
+#include "pinsync/config/duration.h"
+#include "property_value.h"
+#include "secrets.h"
+
+namespace pinsync::config {
+namespace {
+
+bool IsUnset(const Property& p, const PropertyValue& v) {
+  switch (p.type) {
+    case PropertyType::kStringList:
+      return v.list.empty();
+    case PropertyType::kStringMap:
+      return v.map.empty();
+    case PropertyType::kString:
+    case PropertyType::kPath:
+    case PropertyType::kEnum:
+      return v.text.empty();
+    case PropertyType::kInt:
+    case PropertyType::kSize:
+    case PropertyType::kDuration:
+    case PropertyType::kBool:
+      return false;  // always have a default
+  }
+  return false;
+}
+
+void CheckRequired(const Config& config, std::string_view source_name, ConfigProblems& problems) {
+  for (const Property& p : Properties()) {
+    if (!p.required || !IsUnset(p, p.read(config, ""))) continue;
+    problems.Add(ConfigErrorKind::kMissingRequired, source_name, p.name,
+                 "set it in the file or with " + EnvVarName(p));
+  }
+}
+
+void CheckAcrossKeys(const Config& config, std::string_view source_name, ConfigProblems& problems) {
+  const PinterestConfig& pin = config.pinterest;
+  if (pin.retry_initial_backoff > pin.retry_max_backoff) {
+    problems.Add(ConfigErrorKind::kInvalidValue, source_name, "pinterest.retry_initial_backoff",
+                 FormatDuration(pin.retry_initial_backoff) +
+                     " exceeds pinterest.retry_max_backoff (" +
+                     FormatDuration(pin.retry_max_backoff) + "); lower it or raise the maximum");
+  }
+}
+
+}  // namespace
+
+Result<Config> LoadConfigString(std::string_view yaml, std::string_view source_name,
+                                const Environment& env) {
+  ConfigProblems problems;
+  Assignments assignments;
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    ReadYamlAssignments(root, source_name, assignments, problems);
+  } catch (const YAML::Exception& e) {
+    const std::string where =
+        e.mark.is_null() ? std::string(source_name)
+                         : std::string(source_name) + ":" + std::to_string(e.mark.line + 1);
+    problems.Add(ConfigErrorKind::kInvalidYaml, where, "", e.msg + "; fix the YAML syntax there");
+    return MakeError(problems.Joined());
+  }
+  ReadEnvironmentAssignments(env, assignments, problems);
+
+  Config config;
+  for (const std::string& id : assignments.audiences) config.audiences[id];
+  for (const Assignment& a : assignments.values) a.property->apply(config, a.audience_id, a.value);
+
+  CheckRequired(config, source_name, problems);
+  CheckAcrossKeys(config, source_name, problems);
+  ResolveSecrets(config, env, source_name, problems);
+  if (!problems.empty()) return MakeError(problems.Joined());
+  return config;
+}
+
+Result<Config> LoadConfigFile(const std::string& path, const Environment& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ConfigProblems problems;
+    problems.Add(ConfigErrorKind::kUnreadableFile, path, "",
+                 std::string(std::strerror(errno)) + "; check the path given with -c");
+    return MakeError(problems.Joined());
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  return LoadConfigString(content.str(), path, env);
+}
+
+}  // namespace pinsync::config

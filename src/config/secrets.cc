@@ -1,0 +1,98 @@
+// Reads secrets from the environment or files, and checks the credentials form a usable flow.
+// Secret values never enter a message; file paths and variable names do.
+#include "secrets.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "key_lookup.h"
+#include "property_value.h"
+
+namespace pinsync::config {
+namespace {
+
+std::string EnvValue(const Environment& env, std::string_view name) {
+  auto it = env.find(std::string(name));
+  return it == env.end() ? std::string() : it->second;
+}
+
+// The file's content less trailing line breaks, or why it could not be read.
+Result<std::string> ReadSecretFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return MakeError("cannot open '" + path + "' (" + std::strerror(errno) +
+                     "); check the path and that pinsync may read it");
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string text = content.str();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) return MakeError("'" + path + "' is empty; write the secret into it");
+  return text;
+}
+
+}  // namespace
+
+void ResolveSecrets(Config& config, const Environment& env, std::string_view source_name,
+                    ConfigProblems& problems) {
+  for (const Property& p : Properties()) {
+    if (!p.secret) {
+      // A non-secret key with a fallback variable (pinterest.app_id) takes it only when unset.
+      if (!p.env_var.empty() && p.read(config, "").text.empty()) {
+        const std::string value = EnvValue(env, p.env_var);
+        if (value.empty()) continue;
+        PropertyValue v = TextValue(value);
+        if (auto problem = CheckValue(p, v)) {
+          problems.Add(problem->kind, "environment " + std::string(p.env_var), p.name,
+                       problem->detail);
+          continue;
+        }
+        p.apply(config, "", v);
+      }
+      continue;
+    }
+    std::string value = EnvValue(env, p.env_var);
+    if (value.empty()) {
+      auto file_key = FindProperty(SplitKey(p.file_key));
+      const std::string path = file_key ? file_key->property->read(config, "").text : "";
+      if (path.empty()) continue;
+      auto content = ReadSecretFile(path);
+      if (!content) {
+        problems.Add(ConfigErrorKind::kUnreadableSecretFile, source_name, p.file_key,
+                     content.error().message);
+        continue;
+      }
+      value = std::move(*content);
+    }
+    p.apply(config, "", TextValue(std::move(value)));
+  }
+
+  const PinterestConfig& pin = config.pinterest;
+  if (!pin.access_token.empty()) return;
+  const bool any_refresh =
+      !pin.app_id.empty() || !pin.app_secret.empty() || !pin.refresh_token.empty();
+  if (!any_refresh) {
+    problems.Add(ConfigErrorKind::kMissingCredentials, source_name, "pinterest.access_token",
+                 "no Pinterest credentials; set PINTEREST_ACCESS_TOKEN (or name a file in "
+                 "pinterest.access_token_file), or for the refresh-token flow set "
+                 "PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN (or "
+                 "pinterest.app_id, pinterest.app_secret_file, pinterest.refresh_token_file)");
+    return;
+  }
+  std::string missing;
+  auto note = [&missing](bool absent, std::string_view what) {
+    if (absent) missing.append(missing.empty() ? "" : ", ").append(what);
+  };
+  note(pin.app_id.empty(), "PINTEREST_APP_ID (or pinterest.app_id)");
+  note(pin.app_secret.empty(), "PINTEREST_APP_SECRET (or pinterest.app_secret_file)");
+  note(pin.refresh_token.empty(), "PINTEREST_REFRESH_TOKEN (or pinterest.refresh_token_file)");
+  if (!missing.empty()) {
+    problems.Add(ConfigErrorKind::kMissingCredentials, source_name, "pinterest.refresh_token",
+                 "the refresh-token flow is incomplete; also set " + missing +
+                     ", or set PINTEREST_ACCESS_TOKEN instead");
+  }
+}
+
+}  // namespace pinsync::config
