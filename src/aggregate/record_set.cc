@@ -72,7 +72,7 @@ bool RecordSet::IndexEq::operator()(uint32_t position, const HashedId& id) const
 RecordSet::RecordSet() : index_(MakeIndex()) {}
 
 RecordSet::Index RecordSet::MakeIndex() {
-  return Index(0, IndexHash{this}, IndexEq{this}, CountingAllocator<uint32_t>(&index_bytes_));
+  return Index(0, IndexHash{this}, IndexEq{this}, CountingAllocator<uint32_t>(&memory_));
 }
 
 const RecordEntry& RecordSet::At(uint32_t position) const {
@@ -91,6 +91,7 @@ RecordEntry& RecordSet::Append() {
     const size_t n = ChunkSize(chunks_.size());
     chunks_.push_back(std::make_unique_for_overwrite<RecordEntry[]>(n));
     capacity_ += n;
+    memory_.Allocated(n * sizeof(RecordEntry));
   }
   return At(size_++);
 }
@@ -148,6 +149,7 @@ size_t RecordSet::DropPartition(PartitionId partition) {
   while (covered < size_) covered += ChunkSize(needed_chunks++);
   chunks_.resize(needed_chunks);
   chunks_.shrink_to_fit();
+  memory_.Freed((capacity_ - covered) * sizeof(RecordEntry));
   capacity_ = covered;
   index_ = MakeIndex();
   index_.reserve(size_);
@@ -156,8 +158,11 @@ size_t RecordSet::DropPartition(PartitionId partition) {
 }
 
 size_t RecordSet::allocated_bytes() const {
-  return capacity_ * sizeof(RecordEntry) +
-         chunks_.capacity() * sizeof(std::unique_ptr<RecordEntry[]>) + index_bytes_;
+  return memory_.current + chunks_.capacity() * sizeof(std::unique_ptr<RecordEntry[]>);
+}
+
+size_t RecordSet::peak_allocated_bytes() const {
+  return memory_.peak + chunks_.capacity() * sizeof(std::unique_ptr<RecordEntry[]>);
 }
 
 }  // namespace pinsync::aggregate

@@ -1,0 +1,165 @@
+// The aggregator's hot path: Add throughput (new records and repeats), the idle TakeReady
+// called after every poll, flushing a full batch, and the memory a buffered record costs.
+
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pinsync/aggregate/audience_aggregator.h"
+#include "pinsync/aggregate/record_set.h"
+
+namespace pinsync::aggregate {
+namespace {
+
+HashedId BenchId(uint64_t n) {
+  HashedId id;
+  id.length = 32;
+  uint64_t x = n * 0x9E3779B97F4A7C15ull + 3;
+  for (size_t i = 0; i < 32; i += 8) {
+    std::memcpy(id.bytes.data() + i, &x, 8);
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+  }
+  return id;
+}
+
+std::vector<HashedId> MakeIds(size_t n) {
+  std::vector<HashedId> ids;
+  ids.reserve(n);
+  for (size_t i = 0; i < n; ++i) ids.push_back(BenchId(i));
+  return ids;
+}
+
+std::vector<ListKey> MakeKeys(size_t audiences) {
+  std::vector<ListKey> keys;
+  for (size_t a = 0; a < audiences; ++a) {
+    keys.push_back({"549755813599", "audience-" + std::to_string(a), ListType::kEmail});
+  }
+  return keys;
+}
+
+BatchingPolicyFn Policy(size_t max_records) {
+  return [max_records](const std::string&) {
+    return config::BatchingConfig{max_records, config::Millis(3LL * 3600 * 1000)};
+  };
+}
+
+// New records: each iteration buffers range(0) distinct records over range(1) lists (no
+// flush: max_records is above the per-list count), as a backlog being consumed.
+void BM_AddNewRecords(benchmark::State& state) {
+  const auto records = static_cast<size_t>(state.range(0));
+  const auto lists = static_cast<size_t>(state.range(1));
+  const std::vector<HashedId> ids = MakeIds(records);
+  const std::vector<ListKey> keys = MakeKeys(lists);
+  ManualClock clock;
+  double bytes_per_record = 0;
+  for (auto _ : state) {
+    auto aggregator = std::make_unique<AudienceAggregator>(Policy(1'000'000), clock);
+    for (size_t i = 0; i < records; ++i) {
+      aggregator->Add(keys[i % lists], "bench", ids[i], MembershipOp::kAdd,
+                      static_cast<PartitionId>(i & 7), static_cast<int64_t>(i));
+    }
+    benchmark::DoNotOptimize(aggregator->buffered_records());
+    state.PauseTiming();  // measuring and freeing the buffers is not part of Add
+    bytes_per_record = static_cast<double>(aggregator->buffered_bytes()) /
+                       static_cast<double>(aggregator->buffered_records());
+    aggregator.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * records));
+  state.counters["bytes_per_record"] = bytes_per_record;
+}
+BENCHMARK(BM_AddNewRecords)
+    ->Args({100'000, 1})
+    ->Args({1'000'000, 10})
+    ->Args({1'000'000, 1000})
+    ->Unit(benchmark::kMillisecond);
+
+// Repeats: changes to records already buffered (last-wins collapse), the steady state of
+// a busy audience between flushes.
+void BM_AddRepeatedRecords(benchmark::State& state) {
+  constexpr size_t kRecords = 100'000;
+  const std::vector<HashedId> ids = MakeIds(kRecords);
+  const std::vector<ListKey> keys = MakeKeys(10);
+  ManualClock clock;
+  AudienceAggregator aggregator(Policy(1'000'000), clock);
+  for (size_t i = 0; i < kRecords; ++i) {
+    aggregator.Add(keys[i % 10], "bench", ids[i], MembershipOp::kAdd, 0, 0);
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    aggregator.Add(keys[i % 10], "bench", ids[i],
+                   (i & 1) ? MembershipOp::kAdd : MembershipOp::kRemove, 0,
+                   static_cast<int64_t>(i));
+    if (++i == kRecords) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_AddRepeatedRecords);
+
+// TakeReady when nothing is due, with 1000 lists open: it runs after every poll.
+void BM_TakeReadyNothingDue(benchmark::State& state) {
+  const std::vector<ListKey> keys = MakeKeys(1000);
+  ManualClock clock;
+  AudienceAggregator aggregator(Policy(1'000'000), clock);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    aggregator.Add(keys[i], "bench", BenchId(i), MembershipOp::kAdd, 0, 0);
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(aggregator.TakeReady());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_TakeReadyNothingDue);
+
+// Sealing and emitting one full batch of max_records (the default, 100,000).
+void BM_FlushFullBatch(benchmark::State& state) {
+  constexpr size_t kRecords = 100'000;
+  const std::vector<HashedId> ids = MakeIds(kRecords);
+  const ListKey key = MakeKeys(1)[0];
+  ManualClock clock;
+  for (auto _ : state) {
+    state.PauseTiming();
+    AudienceAggregator aggregator(Policy(kRecords + 1), clock);
+    for (size_t i = 0; i < kRecords; ++i) {
+      aggregator.Add(key, "bench", ids[i], (i & 1) ? MembershipOp::kAdd : MembershipOp::kRemove, 0,
+                     static_cast<int64_t>(i));
+    }
+    state.ResumeTiming();
+    std::vector<Batch> out = aggregator.FlushAll();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRecords));
+}
+BENCHMARK(BM_FlushFullBatch)->Unit(benchmark::kMillisecond);
+
+// Bytes per buffered record for one list at a given fill level, including the growth peaks:
+// the worst ratio seen while filling up to range(0) records, and the ratio at range(0).
+void BM_RecordSetBytesPerRecord(benchmark::State& state) {
+  const auto records = static_cast<size_t>(state.range(0));
+  const std::vector<HashedId> ids = MakeIds(records);
+  double worst = 0, final_ratio = 0;
+  for (auto _ : state) {
+    RecordSet set;
+    worst = 0;
+    for (size_t i = 0; i < records; ++i) {
+      set.Upsert(ids[i], MembershipOp::kAdd, 0);
+      const double ratio = static_cast<double>(set.allocated_bytes()) / static_cast<double>(i + 1);
+      if (i + 1 >= records / 2 && ratio > worst) worst = ratio;
+    }
+    final_ratio = static_cast<double>(set.allocated_bytes()) / static_cast<double>(records);
+  }
+  state.counters["bytes_per_record"] = final_ratio;
+  state.counters["worst_in_upper_half"] = worst;
+}
+BENCHMARK(BM_RecordSetBytesPerRecord)
+    ->Arg(1'000)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace pinsync::aggregate
+
+BENCHMARK_MAIN();
