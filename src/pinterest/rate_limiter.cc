@@ -58,6 +58,7 @@ SteadyTime TokenBucket::NextAvailable(SteadyTime now) const {
   double have = tokens(now);
   if (have >= 1.0) return now;
   double rate = CurrentRatePerSecond(now);
+  if (rate <= 0.0) return slowed_until_;
   auto wait = std::chrono::duration<double>((1.0 - have) / rate);
   return now + std::chrono::duration_cast<Duration>(wait) + Duration(1);
 }
@@ -75,8 +76,9 @@ void TokenBucket::ObserveServerLimit(long remaining, Duration until_reset, Stead
     PauseUntil(now + until_reset);
     return;
   }
-  tokens_ = std::min(tokens_, static_cast<double>(remaining));
-  slowed_rate_per_second_ = static_cast<double>(remaining) / Seconds(until_reset);
+  // One now, the rest spread evenly: never more than `remaining` before the reset.
+  tokens_ = std::min(tokens_, 1.0);
+  slowed_rate_per_second_ = static_cast<double>(remaining - 1) / Seconds(until_reset);
   slowed_until_ = now + until_reset;
 }
 

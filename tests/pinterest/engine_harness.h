@@ -1,0 +1,96 @@
+#pragma once
+// Drives a DeliveryEngine against the FakePinterest with a ManualClock: no threads, no sleeps.
+
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "pinsync/pinterest/delivery_engine.h"
+#include "pinterest/fake_pinterest.h"
+#include "pinterest/test_records.h"
+
+namespace pinsync::pinterest::testing {
+
+inline config::Config FakeConfig() {
+  config::Config c;
+  c.pinterest.api_base_url = FakePinterest::kBase;
+  c.pinterest.ad_account_id = "111";
+  c.pinterest.access_token = "static-token";
+  c.pinterest.requests_per_minute = 6000;
+  c.pinterest.retry_initial_backoff = std::chrono::milliseconds(10);
+  c.pinterest.retry_max_backoff = std::chrono::milliseconds(100);
+  c.pinterest.retry_max_duration = std::chrono::milliseconds(5000);
+  return c;
+}
+
+using Outcomes = std::vector<std::pair<DeliveryOutcome, aggregate::Batch>>;
+
+class EngineHarness {
+ public:
+  explicit EngineHarness(config::Config config = FakeConfig()) : config_(std::move(config)) {}
+
+  // Builds the engine; call after adjusting config() and pinterest().
+  void Start() {
+    auto tokens = AccessTokenSource::Create(config_.pinterest, clock_, transport_, stats_, 1);
+    ASSERT_TRUE(tokens) << tokens.error().message;
+    tokens_ = std::move(*tokens);
+    engine_ = std::make_unique<DeliveryEngine>(config_, clock_, transport_, *tokens_, stats_, 2);
+  }
+
+  // Turns the loop (pump, poll, advance `step`) until `expected` outcomes or `max_turns`.
+  Outcomes Run(size_t expected, int max_turns = 20000,
+               Duration step = std::chrono::milliseconds(10)) {
+    Outcomes out;
+    for (int turn = 0; turn < max_turns && out.size() < expected; ++turn) {
+      engine_->Pump();
+      transport_.Poll(std::chrono::milliseconds(0));
+      for (auto& f : engine_->TakeFinished()) out.push_back(std::move(f));
+      clock_.Advance(step);
+    }
+    return out;
+  }
+
+  // Exactly `turns` turns of the loop, whatever finishes.
+  void Turns(int turns, Duration step = std::chrono::milliseconds(10)) {
+    for (int turn = 0; turn < turns; ++turn) {
+      engine_->Pump();
+      transport_.Poll(std::chrono::milliseconds(0));
+      engine_->TakeFinished();
+      clock_.Advance(step);
+    }
+  }
+
+  config::Config& config() { return config_; }
+  ManualClock& clock() { return clock_; }
+  FakePinterest& pinterest() { return pinterest_; }
+  FakeTransport& transport() { return transport_; }
+  DeliveryEngine& engine() { return *engine_; }
+  AccessTokenSource& tokens() { return *tokens_; }
+  PinterestStats& stats() { return stats_; }
+
+  size_t CountLog(const std::string& prefix) const {
+    size_t n = 0;
+    for (const auto& line : pinterest_.log) n += line.starts_with(prefix) ? 1 : 0;
+    return n;
+  }
+
+ private:
+  config::Config config_;
+  ManualClock clock_;
+  FakePinterest pinterest_;
+  FakeTransport transport_{[this](const HttpRequest& r) { return pinterest_(r); }};
+  prometheus::Registry registry_;
+  PinterestStats stats_ = PinterestStats::Create(registry_);
+  std::unique_ptr<AccessTokenSource> tokens_;
+  std::unique_ptr<DeliveryEngine> engine_;
+};
+
+inline std::set<std::string> Hexes(const std::vector<aggregate::BatchRecord>& records) {
+  std::set<std::string> out;
+  for (const auto& r : records) out.insert(r.id.Hex());
+  return out;
+}
+
+}  // namespace pinsync::pinterest::testing
