@@ -91,6 +91,7 @@ struct KafkaMessageSource::State {
   std::optional<KafkaError> fatal;
   std::chrono::milliseconds close_timeout{10000};
   Clock::time_point next_lag_update{};
+  bool closing = false;
   bool closed = false;
 };
 
@@ -242,7 +243,7 @@ void KafkaMessageSource::SetRebalanceListener(RebalanceListener* listener) {
 
 Result<std::optional<ConsumedMessage>, KafkaError> KafkaMessageSource::Poll(
     std::chrono::milliseconds timeout) {
-  if (state_->closed) {
+  if (state_->closed || state_->closing) {
     return Unexpected(KafkaError{KafkaErrorCode::kClosed,
                                  "kafka consumer polled after Close(); create a new source", 0});
   }
@@ -368,8 +369,8 @@ std::vector<TopicPartition> KafkaMessageSource::Assignment() const {
 }
 
 void KafkaMessageSource::Close() {
-  if (state_->closed) return;
-  state_->closed = true;
+  if (state_->closed || state_->closing) return;
+  state_->closing = true;  // the listener may still CommitSync from the final revocation
   rd_kafka_t* rk = state_->rk.get();
   // Close through a queue we serve ourselves, so leaving the group is bounded even when the
   // brokers are gone; the revocation still reaches the listener.
@@ -405,6 +406,7 @@ void KafkaMessageSource::Close() {
     rd_kafka_destroy_flags(state_->rk.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
   }
   state_->stats.assigned_partitions.Set(0);
+  state_->closed = true;
 }
 
 Status<KafkaError> ValidateConsumerProperties(const config::KafkaConfig& config) {
