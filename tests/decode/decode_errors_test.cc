@@ -95,6 +95,29 @@ TEST(DecodeErrors, MalformedJson) {
 TEST(DecodeErrors, DeepNestingIsMalformedNotACrash) {
   EXPECT_EQ(Reject(std::string(500000, '[')).reason, "malformed_json");
   EXPECT_EQ(Reject(std::string(500000, '{')).reason, "malformed_json");
+  std::string deep = R"({"audience_id":"a","op":"add","identifiers":{"email":"x"},"deep":)";
+  deep.append(64, '[');
+  deep.append(64, ']');
+  deep += '}';
+  const auto r = Reject(deep);  // 65 levels with the root object
+  EXPECT_EQ(r.reason, "malformed_json");
+  EXPECT_NE(r.detail.find("deeper than 64"), std::string::npos) << r.detail;
+  // Over the limit inside a field the decoder reads, too.
+  std::string deep_ids = R"({"audience_id":"a","op":"add","identifiers":{"email":)";
+  deep_ids.append(100, '[');
+  EXPECT_EQ(Reject(deep_ids).reason, "malformed_json");
+}
+
+TEST(DecodeErrors, SyntaxErrorsWinOverSemanticOnes) {
+  // A message that is both mistyped and truncated is malformed: type rules apply to JSON only.
+  EXPECT_EQ(Reject(R"({"audience_id":7,"op":"add")").reason, "malformed_json");
+  EXPECT_EQ(Reject(R"([1,2)").reason, "malformed_json");
+  EXPECT_EQ(Reject(R"({"audience_id":"a","op":"add","identifiers":{"email":[1]}} x)").reason,
+            "malformed_json");
+  // A NUL byte after a complete object must not end the message early.
+  const std::string with_nul =
+      std::string(R"({"audience_id":"a","op":"add","identifiers":{"email":"x"}})") + '\0' + "junk";
+  EXPECT_EQ(Reject(with_nul).reason, "malformed_json");
 }
 
 TEST(DecodeErrors, NotAnObject) {

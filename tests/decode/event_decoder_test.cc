@@ -12,6 +12,8 @@ namespace {
 
 using ::testing::ElementsAre;
 
+constexpr size_t kMaxNestingDepthForTest = 64;  // documented in docs/events.md
+
 constexpr std::string_view kFullExample =
     R"({"audience_id":"vip","audience_name":"VIP shoppers","op":"add","user_id":"u-17",)"
     R"("identifiers":{"email":["Ann@Example.com"],"idfa":["6D92078A-8246-4BA4-AE5B-76104861E7DC"],)"
@@ -138,6 +140,15 @@ TEST(EventDecoder, RepeatedMemberLastWins) {
   EXPECT_THAT(e.identifiers.email, ElementsAre("second"));
 }
 
+TEST(EventDecoder, RepeatedIdentifiersObjectReplacesTheEarlierOne) {
+  const auto e = MustDecode("k", R"({"audience_id":"a","op":"add",
+      "identifiers":{"email":"first@x.io","idfa":[7]},
+      "identifiers":{"gaid":"g"}})");
+  EXPECT_TRUE(e.identifiers.email.empty());
+  EXPECT_TRUE(e.identifiers.idfa.empty());
+  EXPECT_THAT(e.identifiers.gaid, ElementsAre("g"));
+}
+
 TEST(EventDecoder, EscapesAndUnicodeAreDecoded) {
   const auto e = MustDecode(
       "k",
@@ -172,11 +183,11 @@ TEST(EventDecoder, LargeEventSpillsPastTheStackBuffersAndStillDecodes) {
   EXPECT_EQ(e.identifiers.email[4999], "user4999@example.com");
 }
 
-TEST(EventDecoder, DeepNestingInAnUnknownFieldDoesNotOverflowTheStack) {
-  constexpr int kDepth = 200000;
+TEST(EventDecoder, NestingUpToTheLimitIsAcceptedInUnknownFields) {
+  // The root object is level 1, so an unknown member may nest kMaxNestingDepth - 1 levels.
   std::string value = R"({"audience_id":"a","op":"add","identifiers":{"email":"x"},"deep":)";
-  value.append(kDepth, '[');
-  value.append(kDepth, ']');
+  value.append(kMaxNestingDepthForTest - 1, '[');
+  value.append(kMaxNestingDepthForTest - 1, ']');
   value += '}';
   EXPECT_EQ(MustDecode("k", value).audience_id, "a");
 }

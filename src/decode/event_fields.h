@@ -1,0 +1,119 @@
+#pragma once
+// The RapidJSON SAX handler behind EventDecoder: one pass over an in-place parse buffer collects
+// the fields the contract names, with no DOM and no allocation besides the identifiers it keeps.
+// Type rules are checked afterwards (event_decoder.cc), in the documented order.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/rapidjson.h>
+
+#include "pinsync/decode/decode_error.h"
+#include "pinsync/decode/membership_event.h"
+
+namespace pinsync::decode {
+
+// Deepest nesting accepted anywhere in a message. RapidJSON's reader recurses once per level, so
+// without a bound "[[[[..." would exhaust the stack; events are 2-3 levels deep.
+inline constexpr size_t kMaxNestingDepth = 64;
+
+// What a top-level scalar member held; strings point into the parse buffer.
+struct ScalarField {
+  enum class Kind : uint8_t { kAbsent, kNull, kString, kNonNegativeInt, kOther };
+  Kind kind = Kind::kAbsent;
+  std::string_view text;
+  int64_t number = 0;
+
+  bool present() const { return kind != Kind::kAbsent && kind != Kind::kNull; }
+};
+
+struct EventFields {
+  bool root_is_object = false;
+  bool too_deep = false;
+  ScalarField audience_id, audience_name, op, user_id, ts;
+  enum class Identifiers : uint8_t {
+    kAbsent,
+    kObject,
+    kWrongType
+  } identifiers = Identifiers::kAbsent;
+  std::optional<DecodeError> identifiers_error;  // the first problem inside "identifiers"
+};
+
+class EventFieldCollector {
+ public:
+  using Ch = char;
+
+  // Identifier values are appended to raw as they are read.
+  explicit EventFieldCollector(RawIdentifiers& raw) : raw_(raw) {}
+
+  const EventFields& fields() const { return fields_; }
+
+  // The rapidjson::Handler concept.
+  bool Null() { return OnValue(Token::kNull); }
+  bool Bool(bool) { return OnValue(Token::kOtherScalar); }
+  bool Int(int i) { return Integer(i >= 0, i); }
+  bool Uint(unsigned u) { return Integer(true, u); }
+  bool Int64(int64_t i) { return Integer(i >= 0, i); }
+  bool Uint64(uint64_t u) { return Integer(u <= uint64_t{INT64_MAX}, static_cast<int64_t>(u)); }
+  bool Double(double) { return OnValue(Token::kOtherScalar); }
+  bool RawNumber(const Ch*, rapidjson::SizeType, bool) { return OnValue(Token::kOtherScalar); }
+  bool String(const Ch* s, rapidjson::SizeType n, bool) { return OnValue(Token::kString, {s, n}); }
+  bool StartObject() { return OnValue(Token::kObjectStart); }
+  bool Key(const Ch* s, rapidjson::SizeType n, bool);
+  bool EndObject(rapidjson::SizeType) { return Close(); }
+  bool StartArray() { return OnValue(Token::kArrayStart); }
+  bool EndArray(rapidjson::SizeType) { return Close(); }
+
+ private:
+  enum class Token : uint8_t {
+    kNull,
+    kString,
+    kNonNegativeInt,
+    kOtherScalar,
+    kObjectStart,
+    kArrayStart
+  };
+  enum class Frame : uint8_t { kRoot, kIdentifiers, kIdentifierArray, kSkipped };
+  enum class Member : uint8_t {
+    kUnknown,
+    kAudienceId,
+    kAudienceName,
+    kOp,
+    kUserId,
+    kTs,
+    kIdentifiers
+  };
+
+  static bool IsContainer(Token t) { return t == Token::kObjectStart || t == Token::kArrayStart; }
+
+  bool Integer(bool non_negative, int64_t value) {
+    return OnValue(non_negative ? Token::kNonNegativeInt : Token::kOtherScalar, {}, value);
+  }
+  bool OnValue(Token token, std::string_view text = {}, int64_t number = 0);
+  bool OnMemberValue(Token token, std::string_view text, int64_t number);
+  bool OnIdentifierValue(Token token, std::string_view text);
+  bool OnIdentifierElement(Token token, std::string_view text);
+  // A container whose content is not read: only its depth is tracked.
+  bool SkipIfContainer(Token token) { return IsContainer(token) ? Push(Frame::kSkipped) : true; }
+  bool Push(Frame frame);
+  bool Close() {
+    --depth_;
+    return true;
+  }
+  void AddIdentifier(std::string_view text);
+  void IdentifierProblem(DecodeErrc code, std::string detail);
+
+  RawIdentifiers& raw_;
+  EventFields fields_;
+  std::array<Frame, kMaxNestingDepth> frames_{};
+  size_t depth_ = 0;  // open containers
+  Member member_ = Member::kUnknown;
+  std::vector<std::string>* kind_list_ = nullptr;  // null: an identifier kind we do not know
+  std::string_view kind_name_;
+};
+
+}  // namespace pinsync::decode
