@@ -31,11 +31,11 @@ bool Describe(const sockaddr_storage& addr, int& port, std::string& host) {
 
 }  // namespace
 
-bool ShutdownConnection(int local_port, const std::string& remote_addr, int remote_port) {
+int FindConnectionSocket(int local_port, const std::string& remote_addr, int remote_port) {
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) return false;
-  bool done = false;
-  while (!done) {
+  int found = -1;
+  while (found < 0) {
     const dirent* entry = readdir(dir);
     if (entry == nullptr) break;
     char* end = nullptr;
@@ -55,11 +55,13 @@ bool ShutdownConnection(int local_port, const std::string& remote_addr, int remo
     std::string peer_host;
     if (!Describe(local, port, host) || !Describe(peer, peer_port, peer_host)) continue;
     if (port == local_port && peer_port == remote_port && peer_host == remote_addr) {
-      done = shutdown(static_cast<int>(fd), SHUT_RDWR) == 0;
+      found = static_cast<int>(fd);
     }
   }
   closedir(dir);
-  return done;
+  return found;
 }
+
+bool ShutdownSocket(int fd) { return shutdown(fd, SHUT_RDWR) == 0; }
 
 }  // namespace pinsync::sandbox

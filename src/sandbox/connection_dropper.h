@@ -9,7 +9,9 @@
 
 namespace pinsync::sandbox {
 
-// True if the request's socket was found and shut down.
-bool ShutdownConnection(int local_port, const std::string& remote_addr, int remote_port);
+// The descriptor of the request's connection, or -1 if none matches.
+int FindConnectionSocket(int local_port, const std::string& remote_addr, int remote_port);
+// Ends both directions of a connection without closing its descriptor.
+bool ShutdownSocket(int fd);
 
 }  // namespace pinsync::sandbox

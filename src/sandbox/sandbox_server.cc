@@ -81,10 +81,14 @@ void SandboxServer::Impl::Handle(const httplib::Request& req, httplib::Response&
 
   if (auto latency = faults.Latency(); latency.count() > 0) std::this_thread::sleep_for(latency);
   if (faults.ShouldDrop()) {
-    counter.Count(name, "dropped");
-    if (!ShutdownConnection(req.local_port, req.remote_addr, req.remote_port)) {
+    const int fd = FindConnectionSocket(req.local_port, req.remote_addr, req.remote_port);
+    if (fd >= 0) {
+      counter.Count(name, "dropped");  // before the client can see the connection end
+      ShutdownSocket(fd);
+    } else {
       // Socket not found: fail mid-response instead, which clients also see as a broken
       // connection (headers, then the connection ends before the promised body).
+      counter.Count(name, "dropped_mid_response");
       res.set_content_provider(1024, kJson,
                                [](size_t, size_t, httplib::DataSink&) { return false; });
     }
@@ -276,6 +280,11 @@ Result<std::unique_ptr<SandboxServer>> SandboxServer::Start(SandboxOptions optio
   server.set_payload_max_length(impl->options.max_body_bytes);
   server.set_keep_alive_max_count(100000);  // like a real API front: keep connections in use
   server.set_tcp_nodelay(true);
+  // httplib's default adds SO_REUSEPORT, which lets a second server share a busy port silently.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   auto handler = [raw](const httplib::Request& req, httplib::Response& res) {
     raw->Handle(req, res);
   };
