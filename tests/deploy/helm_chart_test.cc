@@ -1,0 +1,323 @@
+// The Helm chart: lint, render with default and production-like values, and check what the
+// manifests promise (configuration keys, secret references, safe pod settings, monitoring).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "helm_render.h"
+#include "repo_files.h"
+
+namespace pinsync::deploy_test {
+namespace {
+
+class HelmChartTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { helm_ = new std::string(HelmBinary(&why_no_helm_)); }
+  static void TearDownTestSuite() {
+    delete helm_;
+    helm_ = nullptr;
+  }
+  void SetUp() override {
+    if (helm_->empty()) GTEST_SKIP() << "helm cannot be installed here: " << why_no_helm_;
+  }
+
+  static std::string RefreshValues() {
+    return "-f " +
+           ShellQuote((SourceDir() / "tests" / "deploy" / "values-refresh-flow.yaml").string());
+  }
+  // Renders and parses; a failed render is a test failure with helm's message.
+  static std::vector<YAML::Node> Render(const std::string& args) {
+    CommandResult r = HelmTemplate(*helm_, args);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.exit_code == 0 ? ParseManifests(r.output) : std::vector<YAML::Node>{};
+  }
+  static YAML::Node Container(const std::vector<YAML::Node>& objects) {
+    return FindObject(objects, "Deployment")["spec"]["template"]["spec"]["containers"][0];
+  }
+  static YAML::Node Env(const YAML::Node& container, const std::string& name) {
+    for (const YAML::Node& env : container["env"]) {
+      if (env["name"].as<std::string>() == name) return env;
+    }
+    return YAML::Node();  // null: absent
+  }
+  static YAML::Node Volume(const std::vector<YAML::Node>& objects, const std::string& name) {
+    for (const YAML::Node& v :
+         FindObject(objects, "Deployment")["spec"]["template"]["spec"]["volumes"]) {
+      if (v["name"].as<std::string>() == name) return v;
+    }
+    return YAML::Node();
+  }
+  static YAML::Node Mount(const YAML::Node& container, const std::string& name) {
+    for (const YAML::Node& m : container["volumeMounts"]) {
+      if (m["name"].as<std::string>() == name) return m;
+    }
+    return YAML::Node();
+  }
+
+  static std::string* helm_;
+  static std::string why_no_helm_;
+};
+std::string* HelmChartTest::helm_ = nullptr;
+std::string HelmChartTest::why_no_helm_;
+
+TEST_F(HelmChartTest, LintPassesWithDefaultAndProductionValues) {
+  CommandResult plain = RunShell(ShellQuote(*helm_) + " lint --strict " + ShellQuote(ChartDir()));
+  EXPECT_EQ(plain.exit_code, 0) << plain.output;
+  CommandResult refresh = RunShell(ShellQuote(*helm_) + " lint --strict " + ShellQuote(ChartDir()) +
+                                   " " + RefreshValues());
+  EXPECT_EQ(refresh.exit_code, 0) << refresh.output;
+}
+
+TEST_F(HelmChartTest, DefaultValuesRenderTheCoreObjectsOnly) {
+  auto objects = Render("");
+  for (const char* kind :
+       {"ConfigMap", "Deployment", "Service", "ServiceAccount", "PodDisruptionBudget"}) {
+    EXPECT_EQ(CountObjects(objects, kind), 1) << kind;
+  }
+  for (const char* kind : {"ServiceMonitor", "PrometheusRule", "PersistentVolumeClaim", "Secret"}) {
+    EXPECT_EQ(CountObjects(objects, kind), 0) << kind;
+  }
+  auto service = FindObject(objects, "Service");
+  EXPECT_EQ(service["spec"]["ports"][0]["port"].as<int>(), 9464);
+  EXPECT_EQ(service["spec"]["ports"][0]["targetPort"].as<std::string>(), "metrics");
+  auto pdb = FindObject(objects, "PodDisruptionBudget");
+  EXPECT_EQ(pdb["spec"]["maxUnavailable"].as<int>(), 1);
+}
+
+TEST_F(HelmChartTest, ConfigMapCarriesTheConfigKeysFromValues) {
+  auto objects = Render("");
+  const YAML::Node config = YAML::Load(RenderedConfigText(objects));
+  EXPECT_EQ(config["kafka"]["bootstrap_servers"].as<std::string>(), "kafka:9092");
+  EXPECT_EQ(config["kafka"]["group_id"].as<std::string>(), "pinsync");
+  EXPECT_EQ(config["kafka"]["topics"][0].as<std::string>(), "audience-membership");
+  EXPECT_EQ(config["kafka"]["dead_letter_topic"].as<std::string>(),
+            "audience-membership-dead-letters");
+  EXPECT_EQ(config["kafka"]["commit_interval"].as<std::string>(), "5s");
+  EXPECT_EQ(config["pinterest"]["api_base_url"].as<std::string>(), "https://api.pinterest.com/v5");
+  EXPECT_EQ(config["pinterest"]["max_records_per_request"].as<int>(), 1900);
+  EXPECT_EQ(config["batching"]["max_records"].as<int>(), 100000);
+  EXPECT_EQ(config["batching"]["max_age"].as<std::string>(), "3h");
+  // The keys the chart owns follow the pod's settings.
+  EXPECT_EQ(config["metrics"]["listen"].as<std::string>(), "0.0.0.0:9464");
+  EXPECT_EQ(config["shutdown"]["timeout"].as<std::string>(), "25s");
+  EXPECT_FALSE(config["pinterest"]["token_store"]) << "no token store with a static access token";
+}
+
+TEST_F(HelmChartTest, ProductionValuesReachConfigAndDeployment) {
+  auto objects = Render(RefreshValues());
+  const YAML::Node config = YAML::Load(RenderedConfigText(objects));
+  EXPECT_EQ(config["kafka"]["group_id"].as<std::string>(), "pinsync-prod");
+  EXPECT_EQ(config["kafka"]["topics"].size(), 2u);
+  EXPECT_EQ(config["kafka"]["properties"]["security.protocol"].as<std::string>(), "SASL_SSL");
+  EXPECT_EQ(config["kafka"]["properties"]["sasl.username"].as<std::string>(), "pinsync");
+  EXPECT_EQ(config["pinterest"]["ad_account_id"].as<std::string>(), "549755885175");
+  EXPECT_EQ(config["batching"]["max_age"].as<std::string>(), "1h");
+  EXPECT_EQ(config["audiences"]["vip"]["batching"]["max_records"].as<int>(), 1000);
+  EXPECT_EQ(config["audiences"]["vip"]["email_customer_list_id"].as<std::string>(), "1234567890");
+  EXPECT_EQ(config["pinterest"]["token_store"].as<std::string>(), "/var/lib/pinsync/refresh-token");
+
+  auto deployment = FindObject(objects, "Deployment");
+  EXPECT_EQ(deployment["spec"]["replicas"].as<int>(), 3);
+
+  // The rotated refresh token lives on the claim, mounted where token_store points.
+  auto claim = FindObject(objects, "PersistentVolumeClaim");
+  EXPECT_EQ(claim["spec"]["accessModes"][0].as<std::string>(), "ReadWriteMany");
+  EXPECT_EQ(claim["spec"]["storageClassName"].as<std::string>(), "shared-nfs");
+  EXPECT_EQ(claim["metadata"]["annotations"]["helm.sh/resource-policy"].as<std::string>(), "keep");
+  EXPECT_EQ(Volume(objects, "token-store")["persistentVolumeClaim"]["claimName"].as<std::string>(),
+            claim["metadata"]["name"].as<std::string>());
+  EXPECT_EQ(Mount(Container(objects), "token-store")["mountPath"].as<std::string>(),
+            "/var/lib/pinsync");
+}
+
+TEST_F(HelmChartTest, RefreshFlowCredentialsComeFromTheExistingSecret) {
+  auto objects = Render(RefreshValues());
+  const YAML::Node container = Container(objects);
+  for (const char* name : {"PINTEREST_APP_ID", "PINTEREST_APP_SECRET", "PINTEREST_REFRESH_TOKEN"}) {
+    const YAML::Node env = Env(container, name);
+    ASSERT_TRUE(env.IsMap()) << name << " missing";
+    EXPECT_EQ(env["valueFrom"]["secretKeyRef"]["name"].as<std::string>(), "pinsync-pinterest")
+        << name;
+    EXPECT_EQ(env["valueFrom"]["secretKeyRef"]["key"].as<std::string>(), name);
+  }
+  EXPECT_FALSE(Env(container, "PINTEREST_ACCESS_TOKEN").IsMap())
+      << "the refresh flow has no static token";
+  const YAML::Node sasl = Env(container, "PINSYNC_KAFKA__PROPERTIES__SASL_PASSWORD");
+  ASSERT_TRUE(sasl.IsMap());
+  EXPECT_EQ(sasl["valueFrom"]["secretKeyRef"]["name"].as<std::string>(), "pinsync-kafka");
+  EXPECT_EQ(sasl["valueFrom"]["secretKeyRef"]["key"].as<std::string>(), "KAFKA_SASL_PASSWORD");
+}
+
+TEST_F(HelmChartTest, AccessTokenFlowReadsTheTokenFromTheSecret) {
+  auto objects = Render("--set auth.existingSecret=pinterest-token");
+  const YAML::Node env = Env(Container(objects), "PINTEREST_ACCESS_TOKEN");
+  ASSERT_TRUE(env.IsMap());
+  EXPECT_EQ(env["valueFrom"]["secretKeyRef"]["name"].as<std::string>(), "pinterest-token");
+  EXPECT_FALSE(Env(Container(objects), "PINTEREST_REFRESH_TOKEN").IsMap());
+  EXPECT_EQ(CountObjects(objects, "PersistentVolumeClaim"), 0);
+  EXPECT_FALSE(Volume(objects, "token-store").IsMap());
+}
+
+TEST_F(HelmChartTest, FileModeMountsTheSecretAndPointsConfigAtTheFiles) {
+  auto objects = Render(RefreshValues() + " --set auth.mountAs=file");
+  const YAML::Node container = Container(objects);
+  EXPECT_FALSE(Env(container, "PINTEREST_APP_SECRET").IsMap());
+  EXPECT_FALSE(Env(container, "PINTEREST_REFRESH_TOKEN").IsMap());
+  EXPECT_TRUE(Env(container, "PINTEREST_APP_ID").IsMap())
+      << "the app id is not secret and has no file key";
+  EXPECT_EQ(Volume(objects, "pinterest-secret")["secret"]["secretName"].as<std::string>(),
+            "pinsync-pinterest");
+  const YAML::Node mount = Mount(container, "pinterest-secret");
+  EXPECT_EQ(mount["mountPath"].as<std::string>(), "/etc/pinsync/secrets");
+  EXPECT_TRUE(mount["readOnly"].as<bool>());
+  const YAML::Node config = YAML::Load(RenderedConfigText(objects));
+  EXPECT_EQ(config["pinterest"]["app_secret_file"].as<std::string>(),
+            "/etc/pinsync/secrets/PINTEREST_APP_SECRET");
+  EXPECT_EQ(config["pinterest"]["refresh_token_file"].as<std::string>(),
+            "/etc/pinsync/secrets/PINTEREST_REFRESH_TOKEN");
+}
+
+TEST_F(HelmChartTest, RefreshFlowWithoutPersistenceUsesAnEmptyDir) {
+  auto objects = Render(RefreshValues() + " --set tokenStore.persistence.enabled=false");
+  EXPECT_EQ(CountObjects(objects, "PersistentVolumeClaim"), 0);
+  EXPECT_TRUE(Volume(objects, "token-store")["emptyDir"].IsMap());
+}
+
+TEST_F(HelmChartTest, NoSecretValueEverReachesTheManifests) {
+  for (const std::string& args :
+       {std::string(""), RefreshValues(), RefreshValues() + " --set auth.mountAs=file",
+        std::string("--set auth.existingSecret=s")}) {
+    CommandResult r = HelmTemplate(*helm_, args);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    auto objects = ParseManifests(r.output);
+    EXPECT_EQ(CountObjects(objects, "Secret"), 0) << args;
+    for (const YAML::Node& env : Container(objects)["env"]) {
+      const std::string name = env["name"].as<std::string>();
+      if (name.starts_with("PINTEREST_") || name.starts_with("PINSYNC_KAFKA__PROPERTIES__")) {
+        EXPECT_FALSE(env["value"]) << name << " has a literal value";
+        EXPECT_TRUE(env["valueFrom"]["secretKeyRef"]) << name << " is not a secret reference";
+      }
+    }
+    const YAML::Node pinterest = YAML::Load(RenderedConfigText(objects))["pinterest"];
+    for (const char* key : {"access_token", "app_secret", "refresh_token"}) {
+      EXPECT_FALSE(pinterest[key]) << key << " in the ConfigMap with " << args;
+    }
+  }
+}
+
+TEST_F(HelmChartTest, SecretsInValuesAreRefused) {
+  const std::string token = "pina_TOKENVALUE1234567890";
+  for (const char* set : {"config.pinterest.access_token=", "config.pinterest.refresh_token=",
+                          "config.kafka.properties.sasl\\.password="}) {
+    CommandResult r = HelmTemplate(*helm_, "--set " + ShellQuote(set + token));
+    EXPECT_NE(r.exit_code, 0) << set << " was accepted:\n" << r.output;
+    EXPECT_NE(r.output.find("Secret"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find(token), std::string::npos) << "the error echoes the secret";
+  }
+}
+
+TEST_F(HelmChartTest, PodRunsPinsyncAsNonRootWithProbesOnTheMetricsPort) {
+  auto objects = Render("--set replicaCount=4");
+  auto pod = FindObject(objects, "Deployment")["spec"]["template"]["spec"];
+  EXPECT_EQ(FindObject(objects, "Deployment")["spec"]["replicas"].as<int>(), 4);
+  EXPECT_EQ(pod["terminationGracePeriodSeconds"].as<int>(), 30);
+  EXPECT_FALSE(pod["automountServiceAccountToken"].as<bool>());
+  EXPECT_TRUE(pod["securityContext"]["runAsNonRoot"].as<bool>());
+  EXPECT_NE(pod["securityContext"]["runAsUser"].as<int>(), 0);
+
+  const YAML::Node container = pod["containers"][0];
+  std::string command;
+  for (const YAML::Node& part : container["command"]) command += part.as<std::string>() + " ";
+  for (const YAML::Node& part : container["args"]) command += part.as<std::string>() + " ";
+  EXPECT_EQ(command, "pinsync run -c /etc/pinsync/pinsync.yaml ");
+  EXPECT_EQ(Mount(container, "config")["mountPath"].as<std::string>(), "/etc/pinsync/pinsync.yaml");
+
+  EXPECT_TRUE(container["securityContext"]["readOnlyRootFilesystem"].as<bool>());
+  EXPECT_FALSE(container["securityContext"]["allowPrivilegeEscalation"].as<bool>());
+  EXPECT_EQ(container["securityContext"]["capabilities"]["drop"][0].as<std::string>(), "ALL");
+  EXPECT_EQ(Mount(container, "tmp")["mountPath"].as<std::string>(), "/tmp") << "writable /tmp";
+
+  EXPECT_EQ(container["ports"][0]["name"].as<std::string>(), "metrics");
+  EXPECT_EQ(container["ports"][0]["containerPort"].as<int>(), 9464);
+  for (const char* probe : {"livenessProbe", "readinessProbe"}) {
+    EXPECT_EQ(container[probe]["httpGet"]["port"].as<std::string>(), "metrics") << probe;
+    EXPECT_EQ(container[probe]["httpGet"]["path"].as<std::string>(), "/healthz") << probe;
+  }
+  EXPECT_TRUE(container["resources"]["requests"]["memory"]);
+  EXPECT_TRUE(container["resources"]["limits"]["memory"]);
+}
+
+TEST_F(HelmChartTest, ConfigChangeRollsThePods) {
+  auto checksum = [](const std::vector<YAML::Node>& objects) {
+    return FindObject(
+               objects,
+               "Deployment")["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+        .as<std::string>("");
+  };
+  const std::string base = checksum(Render(""));
+  EXPECT_EQ(base.size(), 64u);
+  EXPECT_EQ(checksum(Render("")), base) << "rendering is deterministic";
+  EXPECT_NE(checksum(Render("--set config.batching.max_records=5000")), base);
+  EXPECT_NE(checksum(Render("--set metrics.port=9500")), base);
+}
+
+TEST_F(HelmChartTest, MetricsPortFollowsValuesEverywhere) {
+  auto objects = Render("--set metrics.port=9500");
+  EXPECT_EQ(YAML::Load(RenderedConfigText(objects))["metrics"]["listen"].as<std::string>(),
+            "0.0.0.0:9500");
+  EXPECT_EQ(Container(objects)["ports"][0]["containerPort"].as<int>(), 9500);
+}
+
+TEST_F(HelmChartTest, ShutdownTimeoutMustEndBeforeTheGracePeriod) {
+  CommandResult r = HelmTemplate(*helm_, "--set shutdownTimeoutSeconds=30");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("terminationGracePeriodSeconds"), std::string::npos) << r.output;
+  auto objects = Render("--set shutdownTimeoutSeconds=50 --set terminationGracePeriodSeconds=60");
+  EXPECT_EQ(YAML::Load(RenderedConfigText(objects))["shutdown"]["timeout"].as<std::string>(),
+            "50s");
+}
+
+TEST_F(HelmChartTest, MonitoringObjectsUseTheShippedRulesAndDashboard) {
+  auto objects = Render(RefreshValues());
+  auto monitor = FindObject(objects, "ServiceMonitor");
+  auto service = FindObject(objects, "Service");
+  EXPECT_EQ(monitor["metadata"]["labels"]["release"].as<std::string>(), "prometheus");
+  EXPECT_EQ(monitor["spec"]["endpoints"][0]["port"].as<std::string>(), "metrics");
+  EXPECT_EQ(monitor["spec"]["endpoints"][0]["path"].as<std::string>(), "/metrics");
+  // The rules select job="pinsync": the job label comes from the Service's name label.
+  const std::string job_label = monitor["spec"]["jobLabel"].as<std::string>();
+  EXPECT_EQ(service["metadata"]["labels"][job_label].as<std::string>(), "pinsync");
+  for (const auto& kv : monitor["spec"]["selector"]["matchLabels"]) {
+    EXPECT_EQ(service["metadata"]["labels"][kv.first.as<std::string>()].as<std::string>(""),
+              kv.second.as<std::string>());
+  }
+
+  const YAML::Node shipped =
+      YAML::LoadFile((SourceDir() / "deploy/prometheus/pinsync-rules.yml").string());
+  const YAML::Node groups = FindObject(objects, "PrometheusRule")["spec"]["groups"];
+  ASSERT_EQ(groups.size(), shipped["groups"].size());
+  for (size_t i = 0; i < groups.size(); ++i) {
+    EXPECT_EQ(groups[i]["name"].as<std::string>(), shipped["groups"][i]["name"].as<std::string>());
+    EXPECT_EQ(groups[i]["rules"].size(), shipped["groups"][i]["rules"].size());
+  }
+
+  const std::string dashboard =
+      FindObject(objects, "ConfigMap", "pinsync-test-dashboard")["data"]["pinsync-dashboard.json"]
+          .as<std::string>("");
+  std::string expected = ReadFile(SourceDir() / "deploy/grafana/pinsync-dashboard.json");
+  while (!expected.empty() && expected.back() == '\n') expected.pop_back();
+  EXPECT_EQ(dashboard, expected);
+}
+
+TEST_F(HelmChartTest, ChartCopiesOfRulesAndDashboardMatchTheirSources) {
+  const auto root = SourceDir();
+  EXPECT_EQ(ReadFile(root / "deploy/helm/pinsync/files/pinsync-rules.yml"),
+            ReadFile(root / "deploy/prometheus/pinsync-rules.yml"))
+      << "cp deploy/prometheus/pinsync-rules.yml deploy/helm/pinsync/files/";
+  EXPECT_EQ(ReadFile(root / "deploy/helm/pinsync/files/pinsync-dashboard.json"),
+            ReadFile(root / "deploy/grafana/pinsync-dashboard.json"))
+      << "cp deploy/grafana/pinsync-dashboard.json deploy/helm/pinsync/files/";
+}
+
+}  // namespace
+}  // namespace pinsync::deploy_test

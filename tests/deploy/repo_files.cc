@@ -1,0 +1,68 @@
+#include "repo_files.h"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace pinsync::deploy_test {
+
+namespace fs = std::filesystem;
+
+fs::path SourceDir() { return PINSYNC_SOURCE_DIR; }
+fs::path BinaryDir() { return PINSYNC_BINARY_DIR; }
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::set<std::string> MetricNamesInCode() {
+  static const std::regex kLiteral("\"(pinsync_[a-z0-9_]+)\"");
+  std::set<std::string> names;
+  for (const char* root : {"src", "include"}) {
+    const fs::path dir = SourceDir() / root;
+    if (!fs::exists(dir)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+      if (!entry.is_regular_file()) continue;
+      const auto ext = entry.path().extension();
+      if (ext != ".cc" && ext != ".h") continue;
+      const std::string text = ReadFile(entry.path());
+      for (std::sregex_iterator it(text.begin(), text.end(), kLiteral), end; it != end; ++it) {
+        names.insert((*it)[1].str());
+      }
+    }
+  }
+  return names;
+}
+
+std::set<std::string> MetricNamesInExpression(const std::string& expr,
+                                              const std::set<std::string>& known) {
+  // A recording rule's name ("pinsync:...") has a colon after "pinsync", so it never matches.
+  static const std::regex kName("(^|[^a-zA-Z0-9_:])(pinsync_[a-z0-9_]+)");
+  std::set<std::string> names;
+  for (std::sregex_iterator it(expr.begin(), expr.end(), kName), end; it != end; ++it) {
+    std::string name = (*it)[2].str();
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      const std::string s = suffix;
+      if (name.size() > s.size() && name.ends_with(s)) {
+        const std::string base = name.substr(0, name.size() - s.size());
+        if (known.contains(base)) name = base;
+      }
+    }
+    names.insert(name);
+  }
+  return names;
+}
+
+fs::path PinsyncBinary() {
+  for (const fs::path& candidate :
+       {BinaryDir() / "src" / "app" / "pinsync", BinaryDir() / "pinsync"}) {
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) return candidate;
+  }
+  return {};
+}
+
+}  // namespace pinsync::deploy_test
