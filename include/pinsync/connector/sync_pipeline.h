@@ -1,0 +1,161 @@
+#pragma once
+// The consumer thread's core: message in -> decode -> normalize -> aggregate -> delivery, and
+// outcomes back -> offset frontier. It owns no I/O handles: Kafka reads and commits belong to
+// the Connector around it, delivery to the BatchSink, dead letters to the DeadLetterProducer,
+// all passed in, so every rule here is unit-tested with fakes and a ManualClock.
+//
+// Guarantees it keeps:
+//  * An offset becomes committable only after everything at or below it is settled: its records'
+//    batches acknowledged by Pinterest, or its dead-letter copies acknowledged by Kafka.
+//  * A rejected message is dead-lettered (or counted and skipped with no dead-letter topic);
+//    a batch Pinterest failed permanently is dead-lettered record by record.
+//  * Memory stays bounded: past pipeline.max_buffered_records the largest batches are flushed
+//    early; past pipeline.max_in_flight_records ShouldPause() asks the caller to pause fetching.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pinsync/aggregate/audience_aggregator.h"
+#include "pinsync/common/clock.h"
+#include "pinsync/config/config.h"
+#include "pinsync/connector/connector_stats.h"
+#include "pinsync/decode/event_decoder.h"
+#include "pinsync/identity/identifier_normalizer.h"
+#include "pinsync/kafka/consumed_message.h"
+#include "pinsync/kafka/dead_letter_producer.h"
+#include "pinsync/kafka/message_source.h"
+#include "pinsync/offsets/offset_frontier.h"
+#include "pinsync/offsets/partition_table.h"
+#include "pinsync/pinterest/batch_sink.h"
+
+namespace pinsync::connector {
+
+// Totals for the demo's table and for tests; the metrics carry the same figures.
+struct PipelineCounters {
+  uint64_t messages = 0;
+  uint64_t messages_dead_lettered = 0;
+  uint64_t messages_skipped = 0;
+  uint64_t batches_submitted = 0;
+  uint64_t batches_acknowledged = 0;
+  uint64_t batches_failed = 0;
+  uint64_t records_rejected = 0;
+  uint64_t dead_letters_produced = 0;
+  uint64_t dead_letters_acknowledged = 0;
+};
+
+class SyncPipeline {
+ public:
+  // `dead_letters` may be null: no dead-letter topic, rejected work is counted and skipped.
+  // `stats` may be null (tests).
+  SyncPipeline(const config::Config& config, const Clock& clock, pinterest::BatchSink& sink,
+               kafka::DeadLetterProducer* dead_letters, ConnectorStats* stats,
+               decode::DecoderStats* decoder_stats = nullptr,
+               identity::IdentityStats* identity_stats = nullptr);
+  ~SyncPipeline();
+  SyncPipeline(const SyncPipeline&) = delete;
+  SyncPipeline& operator=(const SyncPipeline&) = delete;
+
+  // Assignment changes, from the consumer's rebalance callbacks.
+  void Assign(const std::vector<TopicPartition>& partitions);
+  // Drops the partitions' records from open batches (the next owner replays them). Call before
+  // waiting for their in-flight work and committing them; then Forget.
+  void DropBuffered(const std::vector<TopicPartition>& partitions);
+  // True while an in-flight batch or unacknowledged dead-letter copy holds one of them.
+  bool HoldsAny(const std::vector<TopicPartition>& partitions) const;
+  // Stops tracking the partitions: their holds are dropped, later outcomes ignore them.
+  void Forget(const std::vector<TopicPartition>& partitions);
+
+  // One consumed message. Messages of partitions not assigned are ignored.
+  void OnMessage(const kafka::ConsumedMessage& message);
+
+  // Hands due batches to delivery, settles finished deliveries and dead-letter copies. Cheap
+  // when nothing is due; call it after every poll. Returns true if anything was settled.
+  bool Pump();
+  // Flushes every open batch to delivery (shutdown).
+  void FlushAll();
+
+  // Offsets to commit (Kafka convention: next offset to read). Changed: only partitions whose
+  // committable offset advanced since the last call. All: every assigned partition's.
+  kafka::OffsetList TakeCommittableChanges();
+  kafka::OffsetList CommittableFor(const std::vector<TopicPartition>& partitions) const;
+  kafka::OffsetList AllCommittable() const;
+
+  // Backpressure with hysteresis: true from max_in_flight_records until it drains to half.
+  bool ShouldPause();
+  // Nothing buffered, in flight, or waiting for a dead-letter acknowledgement.
+  bool Quiescent() const;
+  std::optional<SteadyTime> NextDeadline() const { return aggregator_.NextDeadline(); }
+
+  size_t buffered_records() const { return aggregator_.buffered_records(); }
+  size_t in_flight_batches() const { return in_flight_.size(); }
+  size_t pending_dead_letter_groups() const { return settlements_.size(); }
+  const PipelineCounters& counters() const { return counters_; }
+  const aggregate::AggregatorCounters& aggregator_counters() const {
+    return aggregator_.counters();
+  }
+
+ private:
+  using Holds = std::vector<std::pair<aggregate::PartitionId, int64_t>>;
+  // One dead-letter copy kept until Kafka acknowledges it, so it can be produced again.
+  struct Letter {
+    TopicPartition source;
+    int64_t offset = 0;
+    std::string key;
+    std::string value;
+    std::string reason;
+  };
+  // Offsets held until every letter of the group is acknowledged.
+  struct Settlement {
+    Holds holds;
+    size_t outstanding = 0;
+  };
+  struct InFlight {
+    Holds holds;
+    SteadyTime submitted_at;
+    size_t records = 0;
+  };
+
+  void DeadLetterMessage(const kafka::ConsumedMessage& message, aggregate::PartitionId partition,
+                         std::string_view reason);
+  using RecordOps = std::vector<std::pair<aggregate::BatchRecord, MembershipOp>>;
+  void DeadLetterRecords(const aggregate::Batch& batch, const RecordOps& records,
+                         std::string_view reason, Holds holds);
+  void StartSettlement(std::vector<Letter> letters, Holds holds);
+  void ProduceLetter(uint64_t token);
+  void Submit(std::vector<aggregate::Batch> batches, prometheus::Counter* trigger);
+  bool SettleDeliveries();
+  bool SettleDeadLetters();
+  void ReleaseHolds(const Holds& holds);
+  void UpdateGauges();
+
+  const config::Config& config_;
+  const Clock& clock_;
+  pinterest::BatchSink& sink_;
+  kafka::DeadLetterProducer* dead_letters_;
+  ConnectorStats* stats_;
+
+  decode::EventDecoder decoder_;
+  identity::IdentifierNormalizer normalizer_;
+  aggregate::AudienceAggregator aggregator_;
+  offsets::PartitionTable partitions_;
+  offsets::OffsetFrontier frontier_;
+
+  std::map<uint64_t, InFlight> in_flight_;  // by batch id
+  size_t in_flight_records_ = 0;
+  // Dead-letter copies by token, and the settlement group each belongs to.
+  std::map<uint64_t, std::pair<Letter, uint64_t>> letters_;
+  std::map<uint64_t, Settlement> settlements_;
+  std::deque<uint64_t> unsent_letters_;  // Produce refused (queue full): retried by Pump
+  uint64_t next_token_ = 1;
+  uint64_t next_settlement_ = 1;
+  bool paused_ = false;
+  PipelineCounters counters_;
+};
+
+}  // namespace pinsync::connector

@@ -1,0 +1,180 @@
+#include "pinsync/connector/connector.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace pinsync::connector {
+namespace {
+
+// Between pump rounds while waiting on delivery (revocation, shutdown): short enough to commit
+// promptly, long enough not to spin.
+constexpr auto kWaitRound = std::chrono::milliseconds(5);
+// Poll timeout in the main loop: bounds how late an age-triggered flush can be.
+constexpr auto kPollTimeout = std::chrono::milliseconds(100);
+
+std::string Describe(const std::vector<TopicPartition>& partitions) {
+  std::string out;
+  for (const auto& tp : partitions) {
+    if (!out.empty()) out += ", ";
+    out += tp.topic + "[" + std::to_string(tp.partition) + "]";
+  }
+  return out;
+}
+
+}  // namespace
+
+Connector::Connector(const config::Config& config, const Clock& clock, kafka::MessageSource& source,
+                     SyncPipeline& pipeline, ConnectorStats* stats)
+    : config_(config), clock_(clock), source_(source), pipeline_(pipeline), stats_(stats) {
+  source_.SetRebalanceListener(this);
+  last_full_commit_ = clock_.Now();
+}
+
+Connector::~Connector() { source_.SetRebalanceListener(nullptr); }
+
+StopReason Connector::Run(const std::atomic<bool>& stop) {
+  while (!stop.load(std::memory_order_relaxed)) {
+    if (!Step(kPollTimeout)) {
+      source_.Close();
+      return StopReason::kFatalSourceError;
+    }
+  }
+  Shutdown();
+  return StopReason::kRequested;
+}
+
+bool Connector::Step(std::chrono::milliseconds poll_timeout) {
+  if (failed_) return false;
+  // Drain what librdkafka has ready without waiting, then one blocking poll at most.
+  for (int i = 0; i < 4096; ++i) {
+    auto polled = source_.Poll(i == 0 ? poll_timeout : std::chrono::milliseconds(0));
+    if (!polled.ok()) {
+      spdlog::critical("Kafka consumer failed: {}; stopping without committing further",
+                       polled.error().message);
+      failed_ = true;
+      return false;
+    }
+    if (!polled->has_value()) break;
+    pipeline_.OnMessage(**polled);
+  }
+  const bool settled = pipeline_.Pump();
+  ApplyBackpressure();
+  MaybeCommit(settled);
+  return true;
+}
+
+void Connector::MaybeCommit(bool settled) {
+  if (settled) {
+    auto changed = pipeline_.TakeCommittableChanges();
+    if (!changed.empty()) {
+      source_.CommitAsync(changed);
+      if (stats_) stats_->commits_ok.Increment();
+    }
+  }
+  // Periodically everything, not only changes, so a failed async commit heals itself.
+  if (clock_.Now() - last_full_commit_ >= config_.kafka.commit_interval) {
+    last_full_commit_ = clock_.Now();
+    auto all = pipeline_.AllCommittable();
+    pipeline_.TakeCommittableChanges();  // all of it is in this commit
+    if (!all.empty()) {
+      source_.CommitAsync(all);
+      if (stats_) stats_->commits_ok.Increment();
+    }
+  }
+}
+
+void Connector::ApplyBackpressure() {
+  const bool pause = pipeline_.ShouldPause();
+  if (pause == paused_) return;
+  paused_ = pause;
+  const auto assignment = source_.Assignment();
+  if (pause) {
+    spdlog::warn(
+        "delivery backlog reached pipeline.max_in_flight_records ({}); pausing {} partitions",
+        config_.pipeline.max_in_flight_records, assignment.size());
+    source_.Pause(assignment);
+  } else {
+    spdlog::info("delivery backlog drained; resuming {} partitions", assignment.size());
+    source_.Resume(assignment);
+  }
+  if (stats_) stats_->paused_partitions.Set(pause ? static_cast<double>(assignment.size()) : 0);
+}
+
+template <class Done>
+bool Connector::PumpUntil(Done done, SteadyTime deadline) {
+  // Bounded by the deadline and, in case the clock is not moving (tests), by a round count.
+  const auto max_rounds = std::max<int64_t>(
+      1, std::chrono::duration_cast<std::chrono::milliseconds>(config_.shutdown.timeout).count() /
+             kWaitRound.count());
+  for (int64_t round = 0; round < max_rounds; ++round) {
+    if (pipeline_.Pump()) MaybeCommit(true);
+    if (done()) return true;
+    if (clock_.Now() >= deadline) return false;
+    std::this_thread::sleep_for(kWaitRound);
+  }
+  return done();
+}
+
+bool Connector::Shutdown() {
+  spdlog::info("shutting down: flushing {} buffered records", pipeline_.buffered_records());
+  pipeline_.FlushAll();
+  const bool drained =
+      PumpUntil([this] { return pipeline_.Quiescent(); }, clock_.Now() + config_.shutdown.timeout);
+  if (!drained) {
+    spdlog::warn(
+        "shutdown.timeout ({} ms) reached with {} batches unacknowledged; their offsets stay "
+        "uncommitted and will be replayed",
+        config_.shutdown.timeout.count(), pipeline_.in_flight_batches());
+  }
+  bool committed = true;
+  if (auto offsets = pipeline_.AllCommittable(); !offsets.empty()) {
+    auto status = source_.CommitSync(offsets);
+    committed = status.ok();
+    if (stats_) (committed ? stats_->commits_ok : stats_->commits_failed).Increment();
+    if (!committed) spdlog::error("final commit failed: {}", status.error().message);
+  }
+  source_.SetRebalanceListener(nullptr);  // the group is left below; nothing more to settle
+  source_.Close();
+  spdlog::info("shutdown complete ({})", drained && committed ? "clean" : "partial");
+  return drained && committed;
+}
+
+void Connector::OnPartitionsAssigned(const std::vector<TopicPartition>& partitions) {
+  spdlog::info("assigned {}", Describe(partitions));
+  if (stats_) stats_->rebalances.Increment();
+  pipeline_.Assign(partitions);
+  if (paused_) source_.Pause(partitions);  // still under backpressure
+}
+
+void Connector::OnPartitionsRevoked(const std::vector<TopicPartition>& partitions) {
+  spdlog::info("revoking {}", Describe(partitions));
+  if (stats_) stats_->rebalances.Increment();
+  // The new owner replays everything after the last commit: drop what is only buffered here,
+  // and give what is already in flight a bounded chance to be acknowledged and committed, so
+  // it is not sent twice and never overtaken by the new owner's later changes.
+  pipeline_.DropBuffered(partitions);
+  const bool settled = PumpUntil([&] { return !pipeline_.HoldsAny(partitions); },
+                                 clock_.Now() + config_.shutdown.timeout);
+  if (!settled) {
+    spdlog::warn("revoking {} with unacknowledged batches; the new owner will replay them",
+                 Describe(partitions));
+  }
+  if (auto offsets = pipeline_.CommittableFor(partitions); !offsets.empty()) {
+    auto status = source_.CommitSync(offsets);
+    if (stats_) (status.ok() ? stats_->commits_ok : stats_->commits_failed).Increment();
+    if (!status.ok()) spdlog::warn("commit on revocation failed: {}", status.error().message);
+  }
+  pipeline_.Forget(partitions);
+}
+
+void Connector::OnPartitionsLost(const std::vector<TopicPartition>& partitions) {
+  // Already someone else's: nothing may be committed; drop and forget.
+  spdlog::warn("lost {} (session expired); their uncommitted work will be replayed",
+               Describe(partitions));
+  if (stats_) stats_->rebalances.Increment();
+  pipeline_.Forget(partitions);
+}
+
+}  // namespace pinsync::connector

@@ -1,0 +1,372 @@
+#include "pinsync/connector/sync_pipeline.h"
+
+#include <absl/container/flat_hash_set.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace pinsync::connector {
+namespace {
+
+// A dead-letter value for one record of a batch Pinterest did not take: the hash (never
+// plaintext: the original message is long gone) and where it was going.
+std::string RecordLetterValue(const aggregate::Batch& batch, const aggregate::BatchRecord& record,
+                              MembershipOp op) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("audience_id");
+  w.String(batch.key.audience_id.c_str());
+  w.Key("ad_account_id");
+  w.String(batch.key.ad_account_id.c_str());
+  w.Key("list_type");
+  std::string_view type = ToString(batch.key.list_type);
+  w.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
+  w.Key("op");
+  std::string_view op_name = ToString(op);
+  w.String(op_name.data(), static_cast<rapidjson::SizeType>(op_name.size()));
+  w.Key("hash");
+  std::string hex = record.id.Hex();
+  w.String(hex.c_str(), static_cast<rapidjson::SizeType>(hex.size()));
+  w.EndObject();
+  return buffer.GetString();
+}
+
+double Seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+SyncPipeline::SyncPipeline(const config::Config& config, const Clock& clock,
+                           pinterest::BatchSink& sink, kafka::DeadLetterProducer* dead_letters,
+                           ConnectorStats* stats, decode::DecoderStats* decoder_stats,
+                           identity::IdentityStats* identity_stats)
+    : config_(config),
+      clock_(clock),
+      sink_(sink),
+      dead_letters_(dead_letters),
+      stats_(stats),
+      decoder_(config.kafka.max_message_bytes, decoder_stats),
+      normalizer_(config.identifiers.hash_algorithm, identity_stats),
+      aggregator_(aggregate::BatchingPolicyFrom(config), clock) {}
+
+SyncPipeline::~SyncPipeline() = default;
+
+void SyncPipeline::Assign(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) frontier_.Assign(partitions_.Intern(tp));
+  UpdateGauges();
+}
+
+void SyncPipeline::DropBuffered(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) {
+    auto id = partitions_.Find(tp);
+    if (!id) continue;
+    // The dropped records' holds stay in the frontier until Forget, so nothing at or past the
+    // lowest dropped offset is committed: the next owner must replay it.
+    aggregator_.DropPartition(*id);
+  }
+  UpdateGauges();
+}
+
+bool SyncPipeline::HoldsAny(const std::vector<TopicPartition>& partitions) const {
+  std::set<aggregate::PartitionId> ids;
+  for (const auto& tp : partitions) {
+    if (auto id = partitions_.Find(tp)) ids.insert(*id);
+  }
+  auto holds_one = [&ids](const Holds& holds) {
+    return std::any_of(holds.begin(), holds.end(),
+                       [&ids](const auto& hold) { return ids.contains(hold.first); });
+  };
+  for (const auto& [_, flight] : in_flight_) {
+    if (holds_one(flight.holds)) return true;
+  }
+  for (const auto& [_, settlement] : settlements_) {
+    if (holds_one(settlement.holds)) return true;
+  }
+  return false;
+}
+
+void SyncPipeline::Forget(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) {
+    auto id = partitions_.Find(tp);
+    if (!id) continue;
+    aggregator_.DropPartition(*id);
+    frontier_.Revoke(*id);
+    // Unsettled work keeps running, but must not release holds of a later assignment of p.
+    auto of_p = [p = *id](const auto& hold) { return hold.first == p; };
+    for (auto& [_, flight] : in_flight_) std::erase_if(flight.holds, of_p);
+    for (auto& [_, settlement] : settlements_) std::erase_if(settlement.holds, of_p);
+  }
+  UpdateGauges();
+}
+
+void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
+  const aggregate::PartitionId partition = partitions_.Intern(message.tp());
+  if (!frontier_.assigned(partition)) {
+    if (stats_) stats_->messages_not_owned.Increment();
+    return;
+  }
+  ++counters_.messages;
+  auto event = decoder_.Decode(message.key(), message.value());
+  if (!event.ok()) {
+    DeadLetterMessage(message, partition, decode::Reason(event.error().code));
+    frontier_.Consumed(partition, message.offset());
+    return;
+  }
+  const identity::NormalizedIdentifiers ids = normalizer_.Normalize(event->identifiers);
+  if (ids.empty()) {
+    DeadLetterMessage(message, partition, ids.FirstInvalidReason());
+    frontier_.Consumed(partition, message.offset());
+    return;
+  }
+  const std::string& account = config_.AdAccountFor(event->audience_id);
+  for (ListType type : {ListType::kEmail, ListType::kMaid}) {
+    const auto& hashes = ids.For(type);
+    if (hashes.empty()) continue;
+    const aggregate::ListKey key{account, event->audience_id, type};
+    for (const HashedId& id : hashes) {
+      aggregate::HoldChange change =
+          aggregator_.Add(key, event->audience_name, id, event->op, partition, message.offset());
+      if (change.hold) frontier_.Hold(partition, *change.hold);
+      if (change.release) frontier_.Release(partition, *change.release);
+    }
+  }
+  frontier_.Consumed(partition, message.offset());
+  if (stats_) stats_->messages_accepted.Increment();
+
+  if (aggregator_.buffered_records() > config_.pipeline.max_buffered_records) {
+    Submit(aggregator_.FlushLargestUntil(config_.pipeline.max_buffered_records * 3 / 4),
+           stats_ ? &stats_->flushed_pressure : nullptr);
+  }
+}
+
+void SyncPipeline::DeadLetterMessage(const kafka::ConsumedMessage& message,
+                                     aggregate::PartitionId partition, std::string_view reason) {
+  if (stats_) stats_->DeadLetter(reason).Increment();
+  if (dead_letters_ == nullptr) {
+    ++counters_.messages_skipped;
+    if (stats_) stats_->messages_skipped.Increment();
+    spdlog::warn("skipped a message from {}[{}] at offset {}: {} (no dead-letter topic set)",
+                 message.tp().topic, message.tp().partition, message.offset(), reason);
+    return;
+  }
+  ++counters_.messages_dead_lettered;
+  if (stats_) stats_->messages_dead_lettered.Increment();
+  frontier_.Hold(partition, message.offset());
+  StartSettlement({Letter{message.tp(), message.offset(), std::string(message.key()),
+                          std::string(message.value()), std::string(reason)}},
+                  {{partition, message.offset()}});
+}
+
+void SyncPipeline::DeadLetterRecords(const aggregate::Batch& batch, const RecordOps& records,
+                                     std::string_view reason, Holds holds) {
+  if (stats_) stats_->DeadLetter(reason).Increment(static_cast<double>(records.size()));
+  if (dead_letters_ == nullptr || records.empty()) {
+    if (!records.empty()) {
+      spdlog::warn("dropped {} records of batch {} for audience {} ({}): {} (no dead-letter topic)",
+                   records.size(), batch.id, batch.key.audience_id, ToString(batch.key.list_type),
+                   reason);
+    }
+    ReleaseHolds(holds);
+    return;
+  }
+  std::vector<Letter> letters;
+  letters.reserve(records.size());
+  for (const auto& [record, op] : records) {
+    int64_t offset = -1;
+    for (const auto& [p, off] : batch.lowest_offsets) {
+      if (p == record.partition) offset = off;
+    }
+    const TopicPartition source = partitions_.contains(record.partition)
+                                      ? partitions_.Get(record.partition)
+                                      : TopicPartition{};
+    letters.push_back(Letter{source, offset, std::string(), RecordLetterValue(batch, record, op),
+                             std::string(reason)});
+  }
+  StartSettlement(std::move(letters), std::move(holds));
+}
+
+void SyncPipeline::StartSettlement(std::vector<Letter> letters, Holds holds) {
+  const uint64_t group = next_settlement_++;
+  settlements_[group] = Settlement{std::move(holds), letters.size()};
+  for (auto& letter : letters) {
+    const uint64_t token = next_token_++;
+    letters_.emplace(token, std::make_pair(std::move(letter), group));
+    ProduceLetter(token);
+  }
+}
+
+void SyncPipeline::ProduceLetter(uint64_t token) {
+  const auto& [letter, group] = letters_.at(token);
+  kafka::DeadLetter copy{letter.source, letter.offset, letter.key, letter.value, letter.reason};
+  if (auto status = dead_letters_->Produce(copy, token); !status.ok()) {
+    // Queue full or a transient error: the hold stays; Pump retries.
+    unsent_letters_.push_back(token);
+    return;
+  }
+  ++counters_.dead_letters_produced;
+}
+
+void SyncPipeline::Submit(std::vector<aggregate::Batch> batches, prometheus::Counter* trigger) {
+  for (auto& batch : batches) {
+    InFlight flight{batch.lowest_offsets, clock_.Now(), batch.size()};
+    in_flight_records_ += flight.records;
+    if (trigger) trigger->Increment();
+    if (stats_) stats_->batch_records.Observe(static_cast<double>(batch.size()));
+    ++counters_.batches_submitted;
+    in_flight_.emplace(batch.id, std::move(flight));
+    sink_.Submit(std::move(batch));
+  }
+}
+
+bool SyncPipeline::Pump() {
+  auto ready = aggregator_.TakeReady();
+  if (!ready.empty()) Submit(std::move(ready), stats_ ? &stats_->flushed_ready : nullptr);
+  bool settled = SettleDeliveries();
+  settled |= SettleDeadLetters();
+  UpdateGauges();
+  return settled;
+}
+
+void SyncPipeline::FlushAll() {
+  Submit(aggregator_.FlushAll(), stats_ ? &stats_->flushed_shutdown : nullptr);
+  UpdateGauges();
+}
+
+bool SyncPipeline::SettleDeliveries() {
+  auto outcomes = sink_.DrainOutcomes();
+  for (auto& [outcome, batch] : outcomes) {
+    auto it = in_flight_.find(outcome.batch_id);
+    if (it == in_flight_.end()) {
+      spdlog::error("delivery reported batch {} which is not in flight; ignored", outcome.batch_id);
+      continue;
+    }
+    InFlight flight = std::move(it->second);
+    in_flight_.erase(it);
+    in_flight_records_ -= flight.records;
+    if (outcome.status == pinterest::DeliveryStatus::kAcknowledged) {
+      ++counters_.batches_acknowledged;
+      if (stats_) {
+        stats_->batches_acknowledged.Increment();
+        stats_->ack_latency.Observe(Seconds(clock_.Now() - flight.submitted_at));
+      }
+      if (outcome.rejected.empty()) {
+        ReleaseHolds(flight.holds);
+      } else {
+        counters_.records_rejected += outcome.rejected.size();
+        if (stats_)
+          stats_->records_rejected.Increment(static_cast<double>(outcome.rejected.size()));
+        absl::flat_hash_set<HashedId> adds;
+        for (const auto& record : batch.adds) adds.insert(record.id);
+        RecordOps rejected;
+        for (const auto& record : outcome.rejected) {
+          rejected.emplace_back(
+              record, adds.contains(record.id) ? MembershipOp::kAdd : MembershipOp::kRemove);
+        }
+        DeadLetterRecords(batch, rejected, outcome.reason, std::move(flight.holds));
+      }
+    } else {
+      ++counters_.batches_failed;
+      if (stats_) stats_->batches_failed.Increment();
+      spdlog::error(
+          "batch {} for audience {} ({}) failed permanently: {}; dead-lettering {} records",
+          batch.id, batch.key.audience_id, ToString(batch.key.list_type), outcome.detail,
+          batch.size());
+      RecordOps all;
+      all.reserve(batch.size());
+      for (const auto& record : batch.adds) all.emplace_back(record, MembershipOp::kAdd);
+      for (const auto& record : batch.removes) all.emplace_back(record, MembershipOp::kRemove);
+      DeadLetterRecords(batch, all, outcome.reason, std::move(flight.holds));
+    }
+  }
+  return !outcomes.empty();
+}
+
+bool SyncPipeline::SettleDeadLetters() {
+  if (dead_letters_ == nullptr) return false;
+  dead_letters_->Poll();
+  auto acks = dead_letters_->DrainAcks();
+  for (const auto& ack : acks) {
+    auto it = letters_.find(ack.token);
+    if (it == letters_.end()) continue;
+    if (!ack.delivered) {
+      spdlog::warn("dead-letter copy failed ({}); producing it again", ack.error);
+      unsent_letters_.push_back(ack.token);
+      continue;
+    }
+    ++counters_.dead_letters_acknowledged;
+    const uint64_t group = it->second.second;
+    letters_.erase(it);
+    auto settlement = settlements_.find(group);
+    if (settlement != settlements_.end() && --settlement->second.outstanding == 0) {
+      ReleaseHolds(settlement->second.holds);
+      settlements_.erase(settlement);
+    }
+  }
+  // Produce again what was refused or failed, oldest first, until the producer refuses again.
+  for (size_t n = unsent_letters_.size(); n > 0; --n) {
+    const uint64_t token = unsent_letters_.front();
+    unsent_letters_.pop_front();
+    ProduceLetter(token);
+    if (!unsent_letters_.empty() && unsent_letters_.back() == token) break;
+  }
+  return !acks.empty();
+}
+
+void SyncPipeline::ReleaseHolds(const Holds& holds) {
+  for (const auto& [partition, offset] : holds) frontier_.Release(partition, offset);
+}
+
+kafka::OffsetList SyncPipeline::TakeCommittableChanges() {
+  kafka::OffsetList out;
+  for (const auto& [partition, offset] : frontier_.TakeCommittable()) {
+    out.emplace_back(partitions_.Get(partition), offset);
+  }
+  return out;
+}
+
+kafka::OffsetList SyncPipeline::CommittableFor(const std::vector<TopicPartition>& tps) const {
+  kafka::OffsetList out;
+  for (const auto& tp : tps) {
+    auto id = partitions_.Find(tp);
+    if (!id) continue;
+    if (auto offset = frontier_.Committable(*id)) out.emplace_back(tp, *offset);
+  }
+  return out;
+}
+
+kafka::OffsetList SyncPipeline::AllCommittable() const {
+  kafka::OffsetList out;
+  for (aggregate::PartitionId p : frontier_.assigned_partitions()) {
+    if (auto offset = frontier_.Committable(p)) out.emplace_back(partitions_.Get(p), *offset);
+  }
+  return out;
+}
+
+bool SyncPipeline::ShouldPause() {
+  const size_t pending = in_flight_records_ + letters_.size();
+  const size_t limit = config_.pipeline.max_in_flight_records;
+  if (!paused_ && pending >= limit) {
+    paused_ = true;
+  } else if (paused_ && pending <= limit / 2) {
+    paused_ = false;
+  }
+  return paused_;
+}
+
+bool SyncPipeline::Quiescent() const {
+  return aggregator_.buffered_records() == 0 && aggregator_.buffered_batches() == 0 &&
+         in_flight_.empty() && settlements_.empty();
+}
+
+void SyncPipeline::UpdateGauges() {
+  if (!stats_) return;
+  stats_->buffered_records.Set(static_cast<double>(aggregator_.buffered_records()));
+  stats_->in_flight_records.Set(static_cast<double>(in_flight_records_));
+  stats_->held_offsets.Set(static_cast<double>(frontier_.held()));
+  stats_->assigned_partitions.Set(static_cast<double>(frontier_.assigned_partitions().size()));
+}
+
+}  // namespace pinsync::connector

@@ -1,0 +1,58 @@
+#pragma once
+// A BatchSink for tests: keeps submitted batches until the test completes them, in any order.
+
+#include <algorithm>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "pinsync/pinterest/batch_sink.h"
+
+namespace pinsync::connector::testing {
+
+class FakeBatchSink final : public pinterest::BatchSink {
+ public:
+  // With auto_ack every batch is acknowledged as soon as it is submitted.
+  explicit FakeBatchSink(bool auto_ack = false) : auto_ack_(auto_ack) {}
+
+  void Submit(aggregate::Batch batch) override {
+    pending_records_ += batch.size();
+    delivered_records_ += batch.size();
+    submitted_.push_back(std::move(batch));
+    if (auto_ack_) Complete(submitted_.size() - 1);
+  }
+  size_t delivered_records() const { return delivered_records_; }
+  std::vector<std::pair<pinterest::DeliveryOutcome, aggregate::Batch>> DrainOutcomes() override {
+    auto out = std::move(done_);
+    done_.clear();
+    for (const auto& [_, batch] : out) pending_records_ -= batch.size();
+    return out;
+  }
+  size_t PendingRecords() const override { return pending_records_; }
+  void Stop() override {}
+
+  // Submitted, not yet completed, in submission order.
+  std::deque<aggregate::Batch>& submitted() { return submitted_; }
+  // Completes the submitted batch at `index` (0 = oldest) with the given outcome.
+  void Complete(size_t index,
+                pinterest::DeliveryStatus status = pinterest::DeliveryStatus::kAcknowledged,
+                std::vector<aggregate::BatchRecord> rejected = {}, std::string reason = "") {
+    aggregate::Batch batch = std::move(submitted_.at(index));
+    submitted_.erase(submitted_.begin() + static_cast<long>(index));
+    pinterest::DeliveryOutcome outcome{batch.id, status, std::move(rejected), std::move(reason),
+                                       ""};
+    done_.emplace_back(std::move(outcome), std::move(batch));
+  }
+  void CompleteAll() {
+    while (!submitted_.empty()) Complete(0);
+  }
+
+ private:
+  std::deque<aggregate::Batch> submitted_;
+  std::vector<std::pair<pinterest::DeliveryOutcome, aggregate::Batch>> done_;
+  size_t pending_records_ = 0;
+  size_t delivered_records_ = 0;
+  bool auto_ack_;
+};
+
+}  // namespace pinsync::connector::testing
