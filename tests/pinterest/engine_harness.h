@@ -87,10 +87,4 @@ class EngineHarness {
   std::unique_ptr<DeliveryEngine> engine_;
 };
 
-inline std::set<std::string> Hexes(const std::vector<aggregate::BatchRecord>& records) {
-  std::set<std::string> out;
-  for (const auto& r : records) out.insert(r.id.Hex());
-  return out;
-}
-
 }  // namespace pinsync::pinterest::testing

@@ -1,6 +1,7 @@
 #pragma once
 // Deterministic hashed ids and batches for the client's tests.
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ inline aggregate::Batch MakeBatch(uint64_t id, const std::string& account,
   b.adds = std::move(adds);
   b.removes = std::move(removes);
   return b;
+}
+
+inline std::set<std::string> Hexes(const std::vector<aggregate::BatchRecord>& records) {
+  std::set<std::string> out;
+  for (const auto& r : records) out.insert(r.id.Hex());
+  return out;
 }
 
 }  // namespace pinsync::pinterest::testing
