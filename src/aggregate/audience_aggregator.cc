@@ -15,6 +15,8 @@ uint64_t NextBatchId() {
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
+constexpr config::Millis kLongestMaxAge{100LL * 365 * 24 * 3600 * 1000};  // 100 years
+
 }  // namespace
 
 struct AudienceAggregator::OpenBatch {
@@ -41,8 +43,13 @@ AudienceAggregator::~AudienceAggregator() = default;
 
 AudienceAggregator::OpenBatch& AudienceAggregator::FindOrOpen(const ListKey& key,
                                                               std::string_view audience_name) {
+  // The connector adds all identifiers of one list in a row: skip hashing the key for those.
+  if (last_batch_ != nullptr && last_batch_->key == key) return *last_batch_;
   auto it = open_.find(key);
-  if (it != open_.end()) return *it->second;
+  if (it != open_.end()) {
+    last_batch_ = it->second.get();
+    return *last_batch_;
+  }
   const config::BatchingConfig policy = policy_(key.audience_id);
   auto batch = std::make_unique<OpenBatch>();
   batch->key = key;
@@ -51,9 +58,13 @@ AudienceAggregator::OpenBatch& AudienceAggregator::FindOrOpen(const ListKey& key
   batch->opened_at = clock_.Now();
   // max_records 0 would never flush; validation forbids it, one record is the safe reading.
   batch->max_records = std::max<size_t>(policy.max_records, 1);
-  batch->deadline = deadlines_.emplace(batch->opened_at + policy.max_age, batch.get());
+  // Clamped so a huge configured age cannot overflow the clock's representation.
+  const config::Millis age = std::clamp(policy.max_age, config::Millis(0), kLongestMaxAge);
+  batch->deadline = deadlines_.emplace(batch->opened_at + age, batch.get());
   ++counters_.batches_opened;
-  return *open_.emplace(key, std::move(batch)).first->second;
+  last_batch_ = batch.get();
+  open_.emplace(key, std::move(batch));
+  return *last_batch_;
 }
 
 HoldChange AudienceAggregator::NoteOffset(OpenBatch& batch, PartitionId partition, int64_t offset) {
@@ -93,6 +104,7 @@ HoldChange AudienceAggregator::Add(const ListKey& key, std::string_view audience
 
 std::unique_ptr<AudienceAggregator::OpenBatch> AudienceAggregator::Detach(OpenBatch& batch) {
   assert(!batch.sealed);
+  if (last_batch_ == &batch) last_batch_ = nullptr;
   deadlines_.erase(batch.deadline);
   auto node = open_.extract(batch.key);
   assert(!node.empty());

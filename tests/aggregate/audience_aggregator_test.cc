@@ -204,6 +204,24 @@ TEST(AudienceAggregatorPolicyTest, PerAudienceOverrideBeatsTheGlobalDefault) {
   EXPECT_EQ(aggregator.buffered_records(), 0u);
 }
 
+TEST(AudienceAggregatorPolicyTest, ExtremeAgesAreClamped) {
+  ManualClock clock;
+  AudienceAggregator aggregator(
+      [](const std::string& audience) {
+        return config::BatchingConfig{
+            1000, audience == "never" ? config::Millis::max() : config::Millis(-5)};
+      },
+      clock);
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 1);  // negative: due at once
+  const ListKey never{"549755813599", "never", ListType::kEmail};
+  aggregator.Add(never, "Never", Id(1), MembershipOp::kAdd, 0, 2);
+  auto ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].key, kVipEmail);
+  ASSERT_TRUE(aggregator.NextDeadline().has_value());
+  EXPECT_GT(*aggregator.NextDeadline(), clock.Now() + std::chrono::hours(24 * 365 * 99));
+}
+
 TEST(AudienceAggregatorPolicyTest, ThePolicyIsAskedWithTheAudienceId) {
   std::vector<std::string> asked;
   ManualClock clock;

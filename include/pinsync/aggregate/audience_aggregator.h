@@ -108,6 +108,7 @@ class AudienceAggregator {
   absl::flat_hash_map<ListKey, std::unique_ptr<OpenBatch>> open_;
   std::vector<std::unique_ptr<OpenBatch>> sealed_;  // full, in sealing order
   DeadlineQueue deadlines_;                         // open batches by flush deadline
+  OpenBatch* last_batch_ = nullptr;                 // the open batch of the previous Add
   size_t buffered_records_ = 0;
   uint64_t next_open_sequence_ = 0;
   AggregatorCounters counters_;
