@@ -11,6 +11,8 @@ std::string_view ToString(ConfigErrorKind kind) {
       return "invalid YAML";
     case ConfigErrorKind::kUnknownKey:
       return "unknown key";
+    case ConfigErrorKind::kDuplicateKey:
+      return "duplicate key";
     case ConfigErrorKind::kUnknownEnvironmentVariable:
       return "unknown environment override";
     case ConfigErrorKind::kWrongType:

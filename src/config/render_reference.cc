@@ -18,9 +18,9 @@ line, or the environment variable) and exits 1, or prints the effective configur
 secrets redacted and exits 0. `pinsync run` exits non-zero on the same problems before it
 connects anywhere. An annotated example is `docs/examples/pinsync.yaml`.
 
-Problems reported: an unknown key (with a suggestion when one is close), a value of the wrong
-type, a value out of range or not allowed, a missing required key, a secret written into the
-file, an unreadable secret file, missing credentials, and invalid YAML.
+Problems reported: an unknown key (with a suggestion when one is close), a key written twice, a
+value of the wrong type, a value out of range or not allowed, a missing required key, a secret
+written into the file, an unreadable secret file, missing credentials, and invalid YAML.
 
 ## Value formats
 

@@ -5,13 +5,14 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "key_lookup.h"
 #include "property_value.h"
 
 namespace pinsync::config {
 namespace {
+
+constexpr size_t kMaxSecretFileBytes = 64 * 1024;
 
 std::string EnvValue(const Environment& env, std::string_view name) {
   auto it = env.find(std::string(name));
@@ -25,9 +26,13 @@ Result<std::string> ReadSecretFile(const std::string& path) {
     return MakeError("cannot open '" + path + "' (" + std::strerror(errno) +
                      "); check the path and that pinsync may read it");
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  std::string text = content.str();
+  // Bounded: a path such as /dev/zero must fail, not hang or exhaust memory.
+  std::string text(kMaxSecretFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxSecretFileBytes) {
+    return MakeError("'" + path + "' is larger than 64KiB; it should hold only the secret");
+  }
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   if (text.empty()) return MakeError("'" + path + "' is empty; write the secret into it");
   return text;

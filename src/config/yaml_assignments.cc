@@ -2,6 +2,8 @@
 // secrets written into the file, each with file and line.
 #include <yaml-cpp/yaml.h>
 
+#include <set>
+
 #include "assignment.h"
 #include "key_lookup.h"
 #include "property_value.h"
@@ -64,6 +66,7 @@ struct YamlWalk {
   }
 
   void Visit(const YAML::Node& map, std::vector<std::string>& path) {
+    std::set<std::string> seen;
     for (const auto& entry : map) {
       const YAML::Node& key_node = entry.first;
       const YAML::Node& value_node = entry.second;
@@ -73,6 +76,13 @@ struct YamlWalk {
         continue;
       }
       path.push_back(key_node.Scalar());
+      if (!seen.insert(key_node.Scalar()).second) {
+        // yaml-cpp keeps one of the two silently; which one the user meant is unknowable.
+        problems.Add(ConfigErrorKind::kDuplicateKey, Where(key_node), JoinKey(path),
+                     "written twice in the same section; keep one");
+        path.pop_back();
+        continue;
+      }
       VisitEntry(key_node, value_node, path);
       path.pop_back();
     }

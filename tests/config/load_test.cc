@@ -304,6 +304,12 @@ TEST(LoadConfigErrorTest, InvalidYamlNamesFileAndLine) {
   EXPECT_THAT(ErrorOf(tab), HasSubstr("tab.yaml:2"));
 }
 
+TEST(LoadConfigErrorTest, DuplicateKeyIsReported) {
+  auto c = LoadConfigString(MinimalYaml() + "batching:\n  max_age: 1h\n  max_age: 2h\n", "d.yaml",
+                            TokenEnv());
+  EXPECT_THAT(ErrorOf(c), HasSubstr("d.yaml:8: batching.max_age: duplicate key: written twice"));
+}
+
 TEST(LoadConfigErrorTest, DocumentMustBeAMap) {
   auto c = LoadConfigString("- a\n- b\n", "list.yaml", TokenEnv());
   EXPECT_THAT(ErrorOf(c), HasSubstr("list.yaml:1: wrong type: the document must be a map"));

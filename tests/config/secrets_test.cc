@@ -51,6 +51,10 @@ TEST(SecretsTest, UnreadableOrEmptySecretFileNamesTheKeyAndPath) {
   auto blank =
       LoadConfigString(MinimalYaml() + "  access_token_file: " + empty + "\n", "f.yaml", {});
   EXPECT_THAT(ErrorOf(blank), HasSubstr("is empty; write the secret into it"));
+  const std::string huge = testing::WriteFile(dir, "huge", std::string(70 * 1024, 'x'));
+  auto big = LoadConfigString(MinimalYaml() + "  access_token_file: " + huge + "\n", "f.yaml", {});
+  EXPECT_THAT(ErrorOf(big), HasSubstr("is larger than 64KiB"));
+  EXPECT_THAT(ErrorOf(big), Not(HasSubstr("xxxx")));
 }
 
 TEST(SecretsTest, SecretInYamlIsAnErrorSayingWhatToDo) {

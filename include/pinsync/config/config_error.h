@@ -10,6 +10,7 @@ enum class ConfigErrorKind {
   kUnreadableFile,
   kInvalidYaml,
   kUnknownKey,
+  kDuplicateKey,
   kUnknownEnvironmentVariable,
   kWrongType,
   kOutOfRange,
