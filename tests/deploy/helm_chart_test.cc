@@ -216,6 +216,27 @@ TEST_F(HelmChartTest, SecretsInValuesAreRefused) {
   }
 }
 
+TEST_F(HelmChartTest, SchemaRejectsMisspelledKeysAndBadValues) {
+  struct Case {
+    const char* args;
+    const char* complaint;
+  };
+  for (const Case& c :
+       {Case{"--set replicas=3", "replicas"}, Case{"--set auth.flow=oauth", "auth.flow"},
+        Case{"--set auth.mountAs=volume", "auth.mountAs"},
+        Case{"--set-string config.pinterest.ad_account_id=act_123", "ad_account_id"},
+        Case{"--set config.pinterest.ad_account_id=549755885175", "ad_account_id"},
+        Case{"--set metrics.port=70000", "metrics.port"}}) {
+    CommandResult r = HelmTemplate(*helm_, c.args);
+    EXPECT_NE(r.exit_code, 0) << c.args << " was accepted";
+    EXPECT_NE(r.output.find(c.complaint), std::string::npos) << c.args << ":\n" << r.output;
+  }
+  // A numeric id passed as a string is what the schema wants.
+  auto objects = Render("--set-string config.pinterest.ad_account_id=549755885175");
+  EXPECT_EQ(YAML::Load(RenderedConfigText(objects))["pinterest"]["ad_account_id"].as<std::string>(),
+            "549755885175");
+}
+
 TEST_F(HelmChartTest, PodRunsPinsyncAsNonRootWithProbesOnTheMetricsPort) {
   auto objects = Render("--set replicaCount=4");
   auto pod = FindObject(objects, "Deployment")["spec"]["template"]["spec"];
