@@ -30,9 +30,10 @@ Result<std::unique_ptr<MockKafkaCluster>, KafkaError> MockKafkaCluster::Start(in
                    fmt::format("mock cluster: {} brokers requested; need at least 1", brokers), 0});
   }
   internal::ConfPtr conf = internal::NewConf();
-  if (auto s = internal::SetProperty(conf.get(), "client.id", "pinsync-mock-cluster",
-                                     "mock cluster client.id");
-      !s) {
+  // The handle only hosts the brokers; log_level 4 hides its "no bootstrap.servers" notice.
+  const std::map<std::string, std::string> properties = {{"client.id", "pinsync-mock-cluster"},
+                                                         {"log_level", "4"}};
+  if (auto s = internal::SetProperties(conf.get(), properties, "mock cluster setting "); !s) {
     return Unexpected(s.error());
   }
   auto handle = internal::NewClient(RD_KAFKA_PRODUCER, std::move(conf), "mock cluster handle");
