@@ -84,6 +84,35 @@ PANELS.append(("Kafka", [
        unit="ops", description="Errors librdkafka recovers from (broker down, fetch errors)."),
 ]))
 
+PANELS.append(("Pipeline", [
+    ts("Buffered and in-flight records", [
+        (f"sum by (instance) (pinsync_connector_buffered_records{sel()})", "buffered {{instance}}"),
+        (f"sum by (instance) (pinsync_connector_in_flight_records{sel()})", "in flight {{instance}}"),
+    ], description="Buffered: in open batches. In flight: handed to Pinterest, not yet acknowledged. "
+                   "Bounded by pipeline.max_buffered_records and max_in_flight_records."),
+    ts("Messages by outcome / s", [(f"sum by (result) (rate(pinsync_connector_messages_total{sel()}[$__rate_interval]))", "{{result}}")],
+       unit="ops", stack=True),
+    ts("Batches flushed by trigger", [(f"sum by (trigger) (increase(pinsync_connector_batches_flushed_total{sel()}[$__rate_interval]))", "{{trigger}}")],
+       stack=True, description="size_or_age: batching.max_records or max_age reached; backpressure: "
+                               "pipeline.max_buffered_records reached; shutdown: final flush."),
+    ts("Records per batch", [
+        (f"histogram_quantile({q}, sum by (le) (rate(pinsync_connector_batch_records_bucket{sel()}[$__rate_interval])))", f"p{int(q * 100)}")
+        for q in (0.5, 0.9, 0.99)
+    ]),
+    ts("Flush-to-acknowledgement latency", [
+        (f"histogram_quantile({q}, sum by (le) (rate(pinsync_connector_ack_latency_seconds_bucket{sel()}[$__rate_interval])))", f"p{int(q * 100)}")
+        for q in (0.5, 0.95, 0.99)
+    ], unit="s", description="How long a flushed batch waits for Pinterest; committed offsets follow."),
+    ts("Commit frontier: held offsets and commits", [
+        (f"sum by (instance) (pinsync_connector_held_offsets{sel()})", "held {{instance}}"),
+        (f"sum by (result) (increase(pinsync_connector_commits_total{sel()}[$__rate_interval]))", "commits {{result}}"),
+    ], description="Holds keep the committed offset behind unacknowledged records."),
+    ts("Paused partitions (backpressure)", [(f"sum by (instance) (pinsync_connector_paused_partitions{sel()})", "{{instance}}")],
+       description="Partitions paused while in-flight records are at their bound."),
+    ts("Aggregator memory", [(f"sum by (instance) (pinsync_aggregator_buffered_bytes{sel()})", "{{instance}}")],
+       unit="bytes", description="Heap held by buffered records."),
+]))
+
 PANELS.append(("Decoding and identifiers", [
     ts("Events decoded and rejected / s", [
         (f"sum(rate(pinsync_events_decoded_total{sel()}[$__rate_interval]))", "decoded"),
@@ -126,10 +155,14 @@ PANELS.append(("Pinterest delivery", [
 ]))
 
 PANELS.append(("Dead letters", [
-    ts("Dead-letter copies / s", [(f"sum by (stage) (rate(pinsync_kafka_dead_letters_total{sel()}[$__rate_interval]))", "{{stage}}")],
+    ts("Dead letters by reason / s", [(f"sum by (reason) (rate(pinsync_connector_dead_letters_total{sel()}[$__rate_interval]))", "{{reason}}")],
+       unit="ops", stack=True, description="Decoder reasons (docs/events.md) and Pinterest rejections."),
+    ts("Dead-letter copies by stage / s", [(f"sum by (stage) (rate(pinsync_kafka_dead_letters_total{sel()}[$__rate_interval]))", "{{stage}}")],
        unit="ops", description="produced, acknowledged by the cluster, failed (retried)."),
-    ts("Dead-lettered events by reason / s", [(f"sum by (reason) (rate(pinsync_events_rejected_total{sel()}[$__rate_interval]))", "{{reason}}")],
-       unit="ops", stack=True, description="Decoder reasons; see docs/events.md."),
+    ts("Events rejected by the decoder / s", [(f"sum by (reason) (rate(pinsync_events_rejected_total{sel()}[$__rate_interval]))", "{{reason}}")],
+       unit="ops", stack=True),
+    ts("Records rejected by Pinterest / s", [(f"sum(rate(pinsync_connector_records_rejected_total{sel()}[$__rate_interval]))", "rejected")],
+       unit="ops", description="Isolated by splitting a 400; each is dead-lettered."),
 ]))
 
 
