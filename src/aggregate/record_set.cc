@@ -9,12 +9,12 @@
 namespace pinsync::aggregate {
 namespace {
 
-// Chunk k holds 16 << k entries up to 256, then every further chunk holds 256: small batches
-// stay small, large ones waste at most 255 entries (10 KB).
+// Chunk k holds 16 << k entries up to 64, then every further chunk holds 64: small batches
+// stay small, and any batch wastes at most 63 entries (2.5 KB).
 constexpr uint32_t kFirstChunk = 16;
-constexpr uint32_t kLastChunk = 256;
-constexpr uint32_t kGrowingChunks = 5;                // 16, 32, 64, 128, 256
-constexpr uint32_t kGrowingTotal = kFirstChunk * 31;  // 496 entries in the growing chunks
+constexpr uint32_t kLastChunk = 64;
+constexpr uint32_t kGrowingChunks = 3;               // 16, 32, 64
+constexpr uint32_t kGrowingTotal = kFirstChunk * 7;  // 112 entries in the growing chunks
 static_assert(kFirstChunk << (kGrowingChunks - 1) == kLastChunk);
 
 struct Slot {

@@ -7,12 +7,13 @@
 // Instead the records live in a dense array of 40-byte entries, in arrival order, and the hash
 // index is a flat_hash_set of 4-byte positions into that array (hash and equality look through
 // to the entry). Worst case: 40 bytes per entry plus at most one partly filled chunk, plus
-// (4 + 1) * 16/7 = 11.4 bytes of index, so below 64 bytes from ~850 records up. Entries are
-// stored in chunks (16, 32, ..., 256 entries, then 256 each) rather than a std::vector so
-// growth never copies and never holds two buffers at once (a vector peaks at 3x while growing).
-// Measured (record_set_test, bench/aggregator_bench.cc): 46.6 bytes/record at 100,000 records,
-// at most 59.4 from 1,024 up; mid-rehash the old and new index arrays coexist (+5.7 bytes per
-// record for an instant), at most 58.5 from 4,096 up.
+// (4 + 1) * 16/7 = 11.4 bytes of index. Entries are stored in chunks (16, 32, then 64 entries
+// each) rather than a std::vector so growth never copies and never holds two buffers at once (a
+// vector peaks at 3x while growing), and a batch wastes at most 63 entries (2.5 KB).
+// Measured (record_set_test, bench/aggregator_bench.cc): 47 bytes/record at 100,000 records; at
+// most 61.6 from 200 records up, including the instant mid-rehash when the old and new index
+// arrays coexist (+5.7 bytes/record). Smaller batches cost more per record (at most 2.5 KB of
+// chunk slack plus the first index group, up to 124 bytes/record at 17 records).
 
 #include <array>
 #include <cstddef>
