@@ -63,6 +63,47 @@ TEST_F(KafkaTest, ConsumptionContinuesAfterABrokerGoesDownAndComesBack) {
   source->Close();
 }
 
+TEST_F(KafkaTest, FetchAndJoinGroupErrorsAreRetriedTransparently) {
+  cluster_->PushRequestErrors(KafkaApi::kJoinGroup,
+                              {RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                               RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS});
+  cluster_->PushRequestErrors(
+      KafkaApi::kFetch, {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR__TRANSPORT,
+                         RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION});
+  Produce(200);
+  auto source = NewSource(Config("fetch-error-group"));
+  ASSERT_NE(source, nullptr);
+  std::vector<Received> got = Consume(*source, 200, 600);
+  EXPECT_EQ(got.size(), 200u);
+  source->Close();
+}
+
+TEST_F(KafkaTest, CommitsFollowTheGroupCoordinatorWhenItMoves) {
+  ASSERT_TRUE(cluster_->SetGroupCoordinator("moving-group", 1).ok());
+  Produce(100);
+  auto source = NewSource(Config("moving-group"));
+  ASSERT_NE(source, nullptr);
+  std::vector<Received> got = Consume(*source, 100);
+  ASSERT_EQ(got.size(), 100u);
+  ASSERT_TRUE(source->CommitSync({NextOffsets(got)[0]}).ok());
+
+  ASSERT_TRUE(cluster_->SetGroupCoordinator("moving-group", 3).ok());
+  // The first commit after the move may be refused (NOT_COORDINATOR) while librdkafka looks
+  // the coordinator up again; the connector retries, as here (bounded).
+  bool committed = false;
+  for (int attempt = 0; attempt < 20 && !committed; ++attempt) {
+    committed = source->CommitSync(NextOffsets(got)).ok();
+    if (!committed)
+      PollUntil(
+          *source, [] { return false; }, 2);
+  }
+  ASSERT_TRUE(committed);
+  auto offsets = CommittedOffsets(cluster_->bootstraps(), "moving-group", {kTopic});
+  ASSERT_TRUE(offsets.ok()) << offsets.error().message;
+  for (const auto& [tp, next] : NextOffsets(got)) EXPECT_EQ((*offsets)[tp], next);
+  source->Close();
+}
+
 TEST_F(KafkaTest, MockClusterRejectsAnUnknownBroker) {
   auto down = cluster_->SetBrokerDown(42);
   ASSERT_FALSE(down.ok());

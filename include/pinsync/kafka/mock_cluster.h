@@ -7,8 +7,9 @@
 // computed client-side, so cooperative-sticky works), OffsetCommit/OffsetFetch. Not supported:
 // the admin API (CreateTopics etc.): create topics with CreateTopic() here.
 //
-// Retention: each partition keeps only about 5 MB of message batches (as produced, i.e. after
-// compression); older batches are silently dropped. For big runs produce with lz4 and use more
+// Retention: each partition keeps only 5 MB of message batches (as produced, i.e. after
+// compression) and at most 100,000 batches; older batches are silently dropped (the log start
+// offset moves up). For big runs produce with lz4 and use more
 // partitions. Nothing is persisted: the cluster lives as long as this object.
 
 #include <librdkafka/rdkafka.h>
