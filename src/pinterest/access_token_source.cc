@@ -15,7 +15,7 @@ Result<std::unique_ptr<AccessTokenSource>> AccessTokenSource::Create(
   source->refresh_token_ = config.refresh_token;
   if (!config.token_store.empty()) {
     auto stored = ReadTokenStore(config.token_store);
-    if (!stored) return Unexpected(stored.error());
+    if (!stored) return Unexpected{stored.error()};
     if (stored->has_value()) {
       // The store holds the newest rotation: the configured token may already be spent.
       source->refresh_token_ = **stored;

@@ -108,9 +108,9 @@ size_t CreateBodyOverhead(const std::string& name) {
 
 Result<CustomerListPage> ParseCustomerListPage(const std::string& body) {
   auto doc = ParseObject(body, "customer list page");
-  if (!doc) return Unexpected(doc.error());
+  if (!doc) return Unexpected{doc.error()};
   auto items = Items(*doc, "customer list page");
-  if (!items) return Unexpected(items.error());
+  if (!items) return Unexpected{items.error()};
   CustomerListPage page;
   for (const auto& item : (*items)->GetArray()) {
     NamedItem named{StringField(item, "id"), StringField(item, "name")};
@@ -122,9 +122,9 @@ Result<CustomerListPage> ParseCustomerListPage(const std::string& body) {
 
 Result<AudiencePage> ParseAudiencePage(const std::string& body) {
   auto doc = ParseObject(body, "audience page");
-  if (!doc) return Unexpected(doc.error());
+  if (!doc) return Unexpected{doc.error()};
   auto items = Items(*doc, "audience page");
-  if (!items) return Unexpected(items.error());
+  if (!items) return Unexpected{items.error()};
   AudiencePage page;
   for (const auto& item : (*items)->GetArray()) {
     AudienceItem a;
@@ -143,7 +143,7 @@ Result<AudiencePage> ParseAudiencePage(const std::string& body) {
 
 Result<std::string> ParseCreatedId(const std::string& body) {
   auto doc = ParseObject(body, "create");
-  if (!doc) return Unexpected(doc.error());
+  if (!doc) return Unexpected{doc.error()};
   std::string id = StringField(*doc, "id");
   if (id.empty()) return MakeError("pinterest: the create response has no \"id\"");
   return id;
@@ -151,14 +151,15 @@ Result<std::string> ParseCreatedId(const std::string& body) {
 
 Result<TokenGrant> ParseTokenGrant(const std::string& body) {
   auto doc = ParseObject(body, "oauth/token");
-  if (!doc) return Unexpected(doc.error());
+  if (!doc) return Unexpected{doc.error()};
   TokenGrant grant;
   grant.access_token = StringField(*doc, "access_token");
   if (grant.access_token.empty()) {
     return MakeError("pinterest: the oauth/token response has no access_token");
   }
-  auto expires = doc->FindMember("expires_in");
-  if (expires != doc->MemberEnd() && expires->value.IsNumber()) {
+  const rapidjson::Value& root = *doc;
+  auto expires = root.FindMember("expires_in");
+  if (expires != root.MemberEnd() && expires->value.IsNumber()) {
     grant.expires_in_seconds = static_cast<int64_t>(expires->value.GetDouble());
   }
   grant.refresh_token = StringField(*doc, "refresh_token");
@@ -171,8 +172,9 @@ std::string SafeErrorExcerpt(const std::string& body) {
   rapidjson::Document doc;
   doc.Parse(body.data(), body.size());
   if (!doc.HasParseError() && doc.IsObject()) {
-    auto code = doc.FindMember("code");
-    if (code != doc.MemberEnd() && code->value.IsInt()) {
+    const rapidjson::Value& root = doc;
+    auto code = root.FindMember("code");
+    if (code != root.MemberEnd() && code->value.IsInt()) {
       text = "code " + std::to_string(code->value.GetInt()) + ": ";
     }
     text += StringField(doc, "message");

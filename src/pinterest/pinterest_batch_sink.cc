@@ -34,7 +34,7 @@ class PinterestBatchSink final : public BatchSink {
 
   Status<> Init(uint64_t seed) {
     auto tokens = AccessTokenSource::Create(config_.pinterest, clock_, *transport_, stats_, seed);
-    if (!tokens) return Unexpected(tokens.error());
+    if (!tokens) return Unexpected{tokens.error()};
     tokens_ = std::move(*tokens);
     engine_ = std::make_unique<DeliveryEngine>(config_, clock_, *transport_, *tokens_, stats_,
                                                seed ^ 0x9e3779b97f4a7c15ull);
@@ -123,14 +123,14 @@ Result<BatchSinkPtr> MakePinterestBatchSink(const config::Config& config, const 
   std::unique_ptr<HttpTransport> transport = std::move(options.transport);
   if (!transport) {
     auto curl = MakeCurlTransport(config.pinterest);
-    if (!curl) return Unexpected(curl.error());
+    if (!curl) return Unexpected{curl.error()};
     transport = std::move(*curl);
   }
   const uint64_t seed = options.rng_seed.value_or(std::random_device{}());
   auto sink =
       std::make_unique<PinterestBatchSink>(config, clock, std::move(own_registry),
                                            PinterestStats::Create(*registry), std::move(transport));
-  if (auto started = sink->Init(seed); !started) return Unexpected(started.error());
+  if (auto started = sink->Init(seed); !started) return Unexpected{started.error()};
   return BatchSinkPtr(std::move(sink));
 }
 
