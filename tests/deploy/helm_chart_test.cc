@@ -12,13 +12,15 @@ namespace {
 
 class HelmChartTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { helm_ = new std::string(HelmBinary(&why_no_helm_)); }
+  static void SetUpTestSuite() { lookup_ = new HelmLookup(FindHelm()); }
   static void TearDownTestSuite() {
-    delete helm_;
-    helm_ = nullptr;
+    delete lookup_;
+    lookup_ = nullptr;
   }
   void SetUp() override {
-    if (helm_->empty()) GTEST_SKIP() << "helm cannot be installed here: " << why_no_helm_;
+    if (lookup_->path.empty() && lookup_->impossible) GTEST_SKIP() << lookup_->why;
+    ASSERT_FALSE(lookup_->path.empty()) << lookup_->why;
+    helm_ = &lookup_->path;
   }
 
   static std::string RefreshValues() {
@@ -54,11 +56,11 @@ class HelmChartTest : public ::testing::Test {
     return YAML::Node();
   }
 
-  static std::string* helm_;
-  static std::string why_no_helm_;
+  static HelmLookup* lookup_;
+  static const std::string* helm_;
 };
-std::string* HelmChartTest::helm_ = nullptr;
-std::string HelmChartTest::why_no_helm_;
+HelmLookup* HelmChartTest::lookup_ = nullptr;
+const std::string* HelmChartTest::helm_ = nullptr;
 
 TEST_F(HelmChartTest, LintPassesWithDefaultAndProductionValues) {
   CommandResult plain = RunShell(ShellQuote(*helm_) + " lint --strict " + ShellQuote(ChartDir()));

