@@ -30,7 +30,7 @@ Result<internal::KafkaPtr, KafkaError> NewReader(const std::string& bootstrap_se
       {"enable.auto.offset.store", "false"},    {"enable.partition.eof", "false"},
   };
   if (auto s = internal::SetProperties(conf.get(), properties, "admin client setting "); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   return internal::NewClient(RD_KAFKA_CONSUMER, std::move(conf), "admin client");
 }
@@ -51,10 +51,10 @@ Result<PartitionOffsets, KafkaError> QueryEnds(rd_kafka_t* rk,
     const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
         rk, tp.topic.c_str(), tp.partition, &low, &high, std::max(RemainingMs(deadline), 1));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return Unexpected(internal::FromRdKafka(
+      return Unexpected{internal::FromRdKafka(
           KafkaErrorCode::kTimeout, err,
           fmt::format("querying the end offset of {}[{}]", tp.topic, tp.partition),
-          "check that the brokers are reachable"));
+          "check that the brokers are reachable")};
     }
     out[tp] = high;
   }
@@ -76,24 +76,24 @@ Result<PartitionOffsets, KafkaError> CommittedOffsets(const std::string& bootstr
                                                       std::chrono::milliseconds timeout) {
   const auto deadline = SteadyClock::now() + timeout;
   auto rk = NewReader(bootstrap_servers, group_id);
-  if (!rk) return Unexpected(rk.error());
+  if (!rk) return Unexpected{rk.error()};
   auto partitions = internal::ListPartitions(rk->get(), topics, RemainingMs(deadline));
-  if (!partitions) return Unexpected(partitions.error());
+  if (!partitions) return Unexpected{partitions.error()};
   internal::PartitionListPtr list = internal::ToPartitionList(*partitions);
   const rd_kafka_resp_err_t err =
       rd_kafka_committed(rk->get(), list.get(), std::max(RemainingMs(deadline), 1));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Unexpected(internal::FromRdKafka(KafkaErrorCode::kTimeout, err,
+    return Unexpected{internal::FromRdKafka(KafkaErrorCode::kTimeout, err,
                                             "fetching the group's committed offsets",
-                                            "check that the brokers are reachable"));
+                                            "check that the brokers are reachable")};
   }
   PartitionOffsets out;
   for (int i = 0; i < list->cnt; ++i) {
     const auto& p = list->elems[i];
     if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return Unexpected(internal::FromRdKafka(
+      return Unexpected{internal::FromRdKafka(
           KafkaErrorCode::kTimeout, p.err,
-          fmt::format("fetching the committed offset of {}[{}]", p.topic, p.partition), "retry"));
+          fmt::format("fetching the committed offset of {}[{}]", p.topic, p.partition), "retry")};
     }
     out[TopicPartition{p.topic, p.partition}] = p.offset < 0 ? -1 : p.offset;
   }
@@ -105,9 +105,9 @@ Result<PartitionOffsets, KafkaError> EndOffsets(const std::string& bootstrap_ser
                                                 std::chrono::milliseconds timeout) {
   const auto deadline = SteadyClock::now() + timeout;
   auto rk = NewReader(bootstrap_servers, ThrowawayGroup());
-  if (!rk) return Unexpected(rk.error());
+  if (!rk) return Unexpected{rk.error()};
   auto partitions = internal::ListPartitions(rk->get(), topics, RemainingMs(deadline));
-  if (!partitions) return Unexpected(partitions.error());
+  if (!partitions) return Unexpected{partitions.error()};
   return QueryEnds(rk->get(), *partitions, deadline);
 }
 
@@ -116,11 +116,11 @@ Result<std::vector<StoredMessage>, KafkaError> ReadTopic(const std::string& boot
                                                          std::chrono::milliseconds timeout) {
   const auto deadline = SteadyClock::now() + timeout;
   auto rk = NewReader(bootstrap_servers, ThrowawayGroup());
-  if (!rk) return Unexpected(rk.error());
+  if (!rk) return Unexpected{rk.error()};
   auto partitions = internal::ListPartitions(rk->get(), {topic}, RemainingMs(deadline));
-  if (!partitions) return Unexpected(partitions.error());
+  if (!partitions) return Unexpected{partitions.error()};
   auto ends = QueryEnds(rk->get(), *partitions, deadline);
-  if (!ends) return Unexpected(ends.error());
+  if (!ends) return Unexpected{ends.error()};
 
   // Partitions still to read, each up to (excluding) its end offset at the time of the call.
   PartitionOffsets remaining;
@@ -130,8 +130,8 @@ Result<std::vector<StoredMessage>, KafkaError> ReadTopic(const std::string& boot
   internal::PartitionListPtr assignment = internal::ToPartitionList(*partitions);
   for (int i = 0; i < assignment->cnt; ++i) assignment->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
   if (rd_kafka_resp_err_t err = rd_kafka_assign(rk->get(), assignment.get()); err) {
-    return Unexpected(internal::FromRdKafka(KafkaErrorCode::kFatal, err,
-                                            fmt::format("reading topic '{}'", topic), "retry"));
+    return Unexpected{internal::FromRdKafka(KafkaErrorCode::kFatal, err,
+                                            fmt::format("reading topic '{}'", topic), "retry")};
   }
 
   std::vector<StoredMessage> out;
@@ -164,11 +164,11 @@ Result<std::vector<StoredMessage>, KafkaError> ReadTopic(const std::string& boot
   }
   rd_kafka_consumer_close(rk->get());
   if (!remaining.empty()) {
-    return Unexpected(KafkaError{
+    return Unexpected{KafkaError{
         KafkaErrorCode::kTimeout,
         fmt::format("reading topic '{}': {} partition(s) not read to the end within {} ms", topic,
                     remaining.size(), timeout.count()),
-        0});
+        0}};
   }
   std::sort(out.begin(), out.end(), [](const StoredMessage& a, const StoredMessage& b) {
     return std::tie(a.tp, a.offset) < std::tie(b.tp, b.offset);

@@ -66,11 +66,11 @@ Status<KafkaError> SetProperty(rd_kafka_conf_t* conf, const std::string& name,
   }
   std::string what = res == RD_KAFKA_CONF_UNKNOWN ? "is not a librdkafka property"
                                                   : "has a value librdkafka rejects";
-  return Unexpected(
+  return Unexpected{
       KafkaError{KafkaErrorCode::kInvalidConfig,
                  fmt::format("{} {} ({}); fix or remove it (see librdkafka's CONFIGURATION.md)",
                              origin, what, detail),
-                 0});
+                 0}};
 }
 
 Status<KafkaError> SetProperties(rd_kafka_conf_t* conf,
@@ -87,12 +87,12 @@ Result<KafkaPtr, KafkaError> NewClient(rd_kafka_type_t type, ConfPtr conf, std::
   char errstr[512] = {0};
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof errstr);
   if (rk == nullptr) {
-    return Unexpected(KafkaError{
+    return Unexpected{KafkaError{
         KafkaErrorCode::kCreateFailed,
         fmt::format("could not create the Kafka {}: {}; check kafka.bootstrap_servers and the "
                     "SSL/SASL settings in kafka.properties",
                     what, errstr),
-        0});
+        0}};
   }
   (void)conf.release();  // rd_kafka_new took ownership
   return KafkaPtr(rk);
@@ -121,8 +121,8 @@ Result<std::vector<TopicPartition>, KafkaError> ListPartitions(
   const rd_kafka_metadata_t* raw = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &raw, timeout_ms);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Unexpected(FromRdKafka(KafkaErrorCode::kTimeout, err, "listing topic partitions",
-                                  "check that the brokers are reachable"));
+    return Unexpected{FromRdKafka(KafkaErrorCode::kTimeout, err, "listing topic partitions",
+                                  "check that the brokers are reachable")};
   }
   MetadataPtr metadata(raw);
   std::vector<TopicPartition> out;
@@ -137,14 +137,44 @@ Result<std::vector<TopicPartition>, KafkaError> ListPartitions(
       }
     }
     if (!found) {
-      return Unexpected(KafkaError{
+      return Unexpected{KafkaError{
           KafkaErrorCode::kUnknownTopic,
           fmt::format("topic '{}' does not exist on the cluster; create it or fix the name", topic),
-          RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART});
+          RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART}};
     }
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+rd_kafka_resp_err_t Produce(rd_kafka_t* rk, const ProduceRequest& request) {
+  std::array<rd_kafka_vu_t, 7> vus{};
+  size_t n = 0;
+  vus[n].vtype = RD_KAFKA_VTYPE_TOPIC;
+  vus[n++].u.cstr = request.topic;
+  vus[n].vtype = RD_KAFKA_VTYPE_PARTITION;
+  vus[n++].u.i32 = request.partition;
+  if (!request.key.empty()) {
+    vus[n].vtype = RD_KAFKA_VTYPE_KEY;
+    vus[n].u.mem.ptr = const_cast<char*>(request.key.data());  // copied (F_COPY)
+    vus[n++].u.mem.size = request.key.size();
+  }
+  vus[n].vtype = RD_KAFKA_VTYPE_VALUE;
+  vus[n].u.mem.ptr = request.value.empty() ? nullptr : const_cast<char*>(request.value.data());
+  vus[n++].u.mem.size = request.value.size();
+  vus[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+  vus[n++].u.i = RD_KAFKA_MSG_F_COPY;
+  if (request.headers != nullptr) {
+    vus[n].vtype = RD_KAFKA_VTYPE_HEADERS;
+    vus[n++].u.headers = request.headers;
+  }
+  vus[n].vtype = RD_KAFKA_VTYPE_OPAQUE;
+  vus[n++].u.ptr = request.opaque;
+  rd_kafka_error_t* error = rd_kafka_produceva(rk, vus.data(), n);
+  if (error == nullptr) return RD_KAFKA_RESP_ERR_NO_ERROR;
+  const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
+  rd_kafka_error_destroy(error);
+  return code;
 }
 
 KafkaError FromRdKafka(KafkaErrorCode code, rd_kafka_resp_err_t err, std::string_view context,

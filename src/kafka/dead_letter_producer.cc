@@ -58,10 +58,10 @@ void AddHeader(rd_kafka_headers_t* headers, std::string_view name, std::string_v
 Result<std::unique_ptr<KafkaDeadLetterProducer>, KafkaError> KafkaDeadLetterProducer::Create(
     const config::KafkaConfig& config, Clock& clock, prometheus::Registry* registry) {
   if (config.dead_letter_topic.empty()) {
-    return Unexpected(KafkaError{KafkaErrorCode::kInvalidConfig,
+    return Unexpected{KafkaError{KafkaErrorCode::kInvalidConfig,
                                  "kafka.dead_letter_topic is empty; set it to produce dead "
                                  "letters (without it they are counted and skipped)",
-                                 0});
+                                 0}};
   }
   auto state = std::make_unique<State>(clock, registry);
   state->topic = config.dead_letter_topic;
@@ -77,18 +77,18 @@ Result<std::unique_ptr<KafkaDeadLetterProducer>, KafkaError> KafkaDeadLetterProd
       {"acks", "all"},
   };
   if (auto s = internal::SetProperties(conf.get(), base, "dead-letter producer setting "); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   if (auto s = internal::SetProperties(conf.get(), config.properties, "kafka.properties."); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   if (auto s = internal::SetProperties(conf.get(), enforced, "dead-letter producer setting "); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   rd_kafka_conf_set_opaque(conf.get(), state.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &DeliveryReport);
   auto rk = internal::NewClient(RD_KAFKA_PRODUCER, std::move(conf), "dead-letter producer");
-  if (!rk) return Unexpected(rk.error());
+  if (!rk) return Unexpected{rk.error()};
   state->rk = std::move(*rk);
   return std::unique_ptr<KafkaDeadLetterProducer>(new KafkaDeadLetterProducer(std::move(state)));
 }
@@ -115,18 +115,18 @@ Status<KafkaError> KafkaDeadLetterProducer::Produce(const DeadLetter& letter, ui
   AddHeader(headers.get(), kHeaderSourceOffset, std::to_string(letter.offset));
   AddHeader(headers.get(), kHeaderTime, std::to_string(state_->clock.WallMillis()));
 
-  void* key = letter.key.empty() ? nullptr : const_cast<char*>(letter.key.data());
-  void* value = letter.value.empty() ? nullptr : const_cast<char*>(letter.value.data());
-  const rd_kafka_resp_err_t err = rd_kafka_producev(
-      state_->rk.get(), RD_KAFKA_V_TOPIC(state_->topic.c_str()),
-      RD_KAFKA_V_KEY(key, letter.key.size()), RD_KAFKA_V_VALUE(value, letter.value.size()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers.get()),
-      RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(token))), RD_KAFKA_V_END);
+  internal::ProduceRequest request;
+  request.topic = state_->topic.c_str();
+  request.key = letter.key;
+  request.value = letter.value;
+  request.headers = headers.get();
+  request.opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
+  const rd_kafka_resp_err_t err = internal::Produce(state_->rk.get(), request);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Unexpected(
+    return Unexpected{
         internal::FromRdKafka(KafkaErrorCode::kProduceFailed, err,
                               fmt::format("enqueueing a dead-letter copy to '{}'", state_->topic),
-                              "call Poll() to drain delivery reports and retry"));
+                              "call Poll() to drain delivery reports and retry")};
   }
   (void)headers.release();  // librdkafka owns them now
   ++state_->in_flight;
@@ -149,12 +149,12 @@ Status<KafkaError> KafkaDeadLetterProducer::Flush(std::chrono::milliseconds time
   const rd_kafka_resp_err_t err =
       rd_kafka_flush(state_->rk.get(), static_cast<int>(timeout.count()));
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Ok{};
-  return Unexpected(KafkaError{
+  return Unexpected{KafkaError{
       KafkaErrorCode::kTimeout,
       fmt::format("dead-letter producer: {} cop(ies) still unacknowledged after {} ms; check "
                   "the brokers and that topic '{}' exists",
                   rd_kafka_outq_len(state_->rk.get()), timeout.count(), state_->topic),
-      static_cast<int32_t>(err)});
+      static_cast<int32_t>(err)}};
 }
 
 }  // namespace pinsync::kafka

@@ -43,15 +43,15 @@ Result<std::unique_ptr<EventProducer>, KafkaError> EventProducer::Create(
       {"enable.idempotence", "true"},     // keeps per-key order through retries
   };
   if (auto s = internal::SetProperties(conf.get(), base, "event producer setting "); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   if (auto s = internal::SetProperties(conf.get(), options.properties, "event producer "); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   rd_kafka_conf_set_opaque(conf.get(), state.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &CountDelivery);
   auto rk = internal::NewClient(RD_KAFKA_PRODUCER, std::move(conf), "event producer");
-  if (!rk) return Unexpected(rk.error());
+  if (!rk) return Unexpected{rk.error()};
   state->rk = std::move(*rk);
   return std::unique_ptr<EventProducer>(new EventProducer(std::move(state)));
 }
@@ -71,23 +71,22 @@ Status<KafkaError> EventProducer::Produce(std::string_view topic, std::string_vi
                                           std::string_view value, std::optional<int32_t> partition,
                                           std::chrono::milliseconds queue_full_wait) {
   const std::string topic_name(topic);
-  void* key_ptr = key.empty() ? nullptr : const_cast<char*>(key.data());
-  void* value_ptr = value.empty() ? nullptr : const_cast<char*>(value.data());
+  internal::ProduceRequest request;
+  request.topic = topic_name.c_str();
+  request.partition = partition.value_or(RD_KAFKA_PARTITION_UA);
+  request.key = key;
+  request.value = value;
   const auto deadline = std::chrono::steady_clock::now() + queue_full_wait;
   for (;;) {
-    const rd_kafka_resp_err_t err = rd_kafka_producev(
-        state_->rk.get(), RD_KAFKA_V_TOPIC(topic_name.c_str()),
-        RD_KAFKA_V_PARTITION(partition.value_or(RD_KAFKA_PARTITION_UA)),
-        RD_KAFKA_V_KEY(key_ptr, key.size()), RD_KAFKA_V_VALUE(value_ptr, value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    const rd_kafka_resp_err_t err = internal::Produce(state_->rk.get(), request);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       rd_kafka_poll(state_->rk.get(), 0);
       return Ok{};
     }
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || std::chrono::steady_clock::now() >= deadline) {
-      return Unexpected(internal::FromRdKafka(KafkaErrorCode::kProduceFailed, err,
+      return Unexpected{internal::FromRdKafka(KafkaErrorCode::kProduceFailed, err,
                                               fmt::format("producing to '{}'", topic_name),
-                                              "check the topic and the brokers"));
+                                              "check the topic and the brokers")};
     }
     rd_kafka_poll(state_->rk.get(), 50);  // let deliveries free queue space
   }
@@ -99,11 +98,11 @@ Status<KafkaError> EventProducer::Flush(std::chrono::milliseconds timeout) {
   const rd_kafka_resp_err_t err =
       rd_kafka_flush(state_->rk.get(), static_cast<int>(timeout.count()));
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Ok{};
-  return Unexpected(
+  return Unexpected{
       KafkaError{KafkaErrorCode::kTimeout,
                  fmt::format("event producer: {} message(s) still in flight after {} ms",
                              rd_kafka_outq_len(state_->rk.get()), timeout.count()),
-                 static_cast<int32_t>(err)});
+                 static_cast<int32_t>(err)}};
 }
 
 uint64_t EventProducer::delivered() const { return state_->delivered; }

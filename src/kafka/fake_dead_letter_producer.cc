@@ -9,7 +9,7 @@ namespace pinsync::kafka {
 Status<KafkaError> FakeDeadLetterProducer::Produce(const DeadLetter& letter, uint64_t token) {
   if (rejecting_ > 0) {
     --rejecting_;
-    return Unexpected(KafkaError{KafkaErrorCode::kProduceFailed, "injected: queue full", 0});
+    return Unexpected{KafkaError{KafkaErrorCode::kProduceFailed, "injected: queue full", 0}};
   }
   produced_.push_back(ProducedDeadLetter{letter.source, letter.offset, std::string(letter.key),
                                          std::string(letter.value), std::string(letter.reason),
@@ -40,7 +40,7 @@ std::vector<DeadLetterAck> FakeDeadLetterProducer::DrainAcks() {
 Status<KafkaError> FakeDeadLetterProducer::Flush(std::chrono::milliseconds /*timeout*/) {
   Poll();
   if (!pending_.empty()) {
-    return Unexpected(KafkaError{KafkaErrorCode::kTimeout, "fake: copies still pending", 0});
+    return Unexpected{KafkaError{KafkaErrorCode::kTimeout, "fake: copies still pending", 0}};
   }
   return Ok{};
 }

@@ -67,12 +67,12 @@ void FakeMessageSource::DeliverRebalances() {
 Result<std::optional<ConsumedMessage>, KafkaError> FakeMessageSource::Poll(
     std::chrono::milliseconds /*timeout*/) {
   if (closed_) {
-    return Unexpected(KafkaError{KafkaErrorCode::kClosed, "fake source polled after Close()", 0});
+    return Unexpected{KafkaError{KafkaErrorCode::kClosed, "fake source polled after Close()", 0}};
   }
   if (poll_error_) {
     KafkaError error = std::move(*poll_error_);
     poll_error_.reset();
-    return Unexpected(std::move(error));
+    return Unexpected{std::move(error)};
   }
   DeliverRebalances();
   // Round-robin over assigned, unpaused partitions with something left.
@@ -94,10 +94,10 @@ Result<std::optional<ConsumedMessage>, KafkaError> FakeMessageSource::Poll(
 }
 
 Status<KafkaError> FakeMessageSource::Commit(const OffsetList& offsets) {
-  if (closed_) return Unexpected(KafkaError{KafkaErrorCode::kClosed, "fake source closed", 0});
+  if (closed_) return Unexpected{KafkaError{KafkaErrorCode::kClosed, "fake source closed", 0}};
   if (failing_commits_ > 0) {
     --failing_commits_;
-    return Unexpected(KafkaError{KafkaErrorCode::kCommitFailed, "injected commit failure", 0});
+    return Unexpected{KafkaError{KafkaErrorCode::kCommitFailed, "injected commit failure", 0}};
   }
   for (const auto& [tp, offset] : offsets) committed_[tp] = offset;
   commit_history_.push_back(offsets);

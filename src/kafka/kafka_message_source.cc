@@ -40,15 +40,15 @@ using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 Result<internal::ConfPtr, KafkaError> BuildConsumerConf(const config::KafkaConfig& config,
                                                         const std::string& client_id) {
   if (config.topics.empty()) {
-    return Unexpected(KafkaError{KafkaErrorCode::kInvalidConfig,
-                                 "kafka.topics is empty; list at least one topic to consume", 0});
+    return Unexpected{KafkaError{KafkaErrorCode::kInvalidConfig,
+                                 "kafka.topics is empty; list at least one topic to consume", 0}};
   }
   for (const auto& managed : kManaged) {
     if (config.properties.count(std::string(managed.name)) != 0) {
-      return Unexpected(KafkaError{KafkaErrorCode::kInvalidConfig,
+      return Unexpected{KafkaError{KafkaErrorCode::kInvalidConfig,
                                    fmt::format("kafka.properties.{} is managed by pinsync; {}",
                                                managed.name, managed.advice),
-                                   0});
+                                   0}};
     }
   }
   internal::ConfPtr conf = internal::NewConf();
@@ -63,10 +63,10 @@ Result<internal::ConfPtr, KafkaError> BuildConsumerConf(const config::KafkaConfi
       {"auto.offset.reset", "earliest"},
   };
   if (auto s = internal::SetProperties(conf.get(), fixed, "kafka consumer setting "); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   if (auto s = internal::SetProperties(conf.get(), config.properties, "kafka.properties."); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   return conf;
 }
@@ -205,7 +205,7 @@ void KafkaMessageSource::State::UpdateLag() {
 Result<std::unique_ptr<KafkaMessageSource>, KafkaError> KafkaMessageSource::Create(
     const config::KafkaConfig& config, ConsumerOptions options) {
   auto conf = BuildConsumerConf(config, options.client_id);
-  if (!conf) return Unexpected(conf.error());
+  if (!conf) return Unexpected{conf.error()};
   auto state = std::make_unique<State>(options.registry);
   state->close_timeout = options.close_timeout;
   rd_kafka_conf_set_opaque(conf->get(), state.get());
@@ -213,7 +213,7 @@ Result<std::unique_ptr<KafkaMessageSource>, KafkaError> KafkaMessageSource::Crea
   rd_kafka_conf_set_error_cb(conf->get(), &ErrorCallback);
 
   auto rk = internal::NewClient(RD_KAFKA_CONSUMER, std::move(*conf), "consumer");
-  if (!rk) return Unexpected(rk.error());
+  if (!rk) return Unexpected{rk.error()};
   state->rk = std::move(*rk);
   rd_kafka_poll_set_consumer(state->rk.get());  // callbacks are served by consumer_poll
   state->commit_queue.reset(rd_kafka_queue_new(state->rk.get()));
@@ -225,9 +225,9 @@ Result<std::unique_ptr<KafkaMessageSource>, KafkaError> KafkaMessageSource::Crea
   }
   const rd_kafka_resp_err_t err = rd_kafka_subscribe(state->rk.get(), topics.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Unexpected(internal::FromRdKafka(KafkaErrorCode::kInvalidConfig, err,
+    return Unexpected{internal::FromRdKafka(KafkaErrorCode::kInvalidConfig, err,
                                             "subscribing to kafka.topics",
-                                            "check the topic names"));
+                                            "check the topic names")};
   }
   spdlog::info("kafka consumer: joining group with {} topic(s)", config.topics.size());
   return std::unique_ptr<KafkaMessageSource>(new KafkaMessageSource(std::move(state)));
@@ -244,17 +244,17 @@ void KafkaMessageSource::SetRebalanceListener(RebalanceListener* listener) {
 Result<std::optional<ConsumedMessage>, KafkaError> KafkaMessageSource::Poll(
     std::chrono::milliseconds timeout) {
   if (state_->closed || state_->closing) {
-    return Unexpected(KafkaError{KafkaErrorCode::kClosed,
-                                 "kafka consumer polled after Close(); create a new source", 0});
+    return Unexpected{KafkaError{KafkaErrorCode::kClosed,
+                                 "kafka consumer polled after Close(); create a new source", 0}};
   }
-  if (state_->fatal) return Unexpected(*state_->fatal);
+  if (state_->fatal) return Unexpected{*state_->fatal};
   rd_kafka_queue_poll_callback(state_->commit_queue.get(), 0);
 
   rd_kafka_message_t* raw =
       rd_kafka_consumer_poll(state_->rk.get(), static_cast<int>(timeout.count()));
   if (state_->fatal) {
     if (raw != nullptr) rd_kafka_message_destroy(raw);
-    return Unexpected(*state_->fatal);
+    return Unexpected{*state_->fatal};
   }
   const auto now = Clock::now();
   if (now >= state_->next_lag_update) {
@@ -270,7 +270,7 @@ Result<std::optional<ConsumedMessage>, KafkaError> KafkaMessageSource::Poll(
   if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return std::optional<ConsumedMessage>();
   if (message->err == RD_KAFKA_RESP_ERR__FATAL) {
     state_->OnError(RD_KAFKA_RESP_ERR__FATAL, "fatal");
-    return Unexpected(*state_->fatal);
+    return Unexpected{*state_->fatal};
   }
   state_->stats.transient_errors.Increment();
   spdlog::warn("kafka consumer: {} ({}) on {}[{}]; librdkafka retries by itself",
@@ -318,8 +318,8 @@ void AsyncCommitResult(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
 
 Status<KafkaError> KafkaMessageSource::CommitSync(const OffsetList& offsets) {
   if (state_->closed) {
-    return Unexpected(
-        KafkaError{KafkaErrorCode::kClosed, "kafka consumer: CommitSync after Close()", 0});
+    return Unexpected{
+        KafkaError{KafkaErrorCode::kClosed, "kafka consumer: CommitSync after Close()", 0}};
   }
   if (offsets.empty()) return Ok{};
   internal::PartitionListPtr list = ToOffsetList(offsets);
@@ -330,10 +330,10 @@ Status<KafkaError> KafkaMessageSource::CommitSync(const OffsetList& offsets) {
     return Ok{};
   }
   state_->stats.commits_failed.Increment();
-  return Unexpected(internal::FromRdKafka(
+  return Unexpected{internal::FromRdKafka(
       KafkaErrorCode::kCommitFailed, err,
       fmt::format("committing offsets for {} partition(s)", offsets.size()),
-      "nothing is known to be committed; retry (replays after a restart are harmless)"));
+      "nothing is known to be committed; retry (replays after a restart are harmless)")};
 }
 
 void KafkaMessageSource::CommitAsync(const OffsetList& offsets) {
@@ -411,7 +411,7 @@ void KafkaMessageSource::Close() {
 
 Status<KafkaError> ValidateConsumerProperties(const config::KafkaConfig& config) {
   auto conf = BuildConsumerConf(config, "pinsync");
-  if (!conf) return Unexpected(conf.error());
+  if (!conf) return Unexpected{conf.error()};
   return Ok{};
 }
 

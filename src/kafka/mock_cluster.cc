@@ -12,8 +12,8 @@ namespace {
 
 Status<KafkaError> Check(rd_kafka_resp_err_t err, std::string_view what) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Ok{};
-  return Unexpected(internal::FromRdKafka(KafkaErrorCode::kMockCluster, err, what,
-                                          "check the broker id, topic and partition"));
+  return Unexpected{internal::FromRdKafka(KafkaErrorCode::kMockCluster, err, what,
+                                          "check the broker id, topic and partition")};
 }
 
 }  // namespace
@@ -25,27 +25,27 @@ void MockKafkaCluster::ClusterDeleter::operator()(rd_kafka_mock_cluster_s* clust
 
 Result<std::unique_ptr<MockKafkaCluster>, KafkaError> MockKafkaCluster::Start(int brokers) {
   if (brokers < 1) {
-    return Unexpected(
+    return Unexpected{
         KafkaError{KafkaErrorCode::kMockCluster,
-                   fmt::format("mock cluster: {} brokers requested; need at least 1", brokers), 0});
+                   fmt::format("mock cluster: {} brokers requested; need at least 1", brokers), 0}};
   }
   internal::ConfPtr conf = internal::NewConf();
   // The handle only hosts the brokers; log_level 4 hides its "no bootstrap.servers" notice.
   const std::map<std::string, std::string> properties = {{"client.id", "pinsync-mock-cluster"},
                                                          {"log_level", "4"}};
   if (auto s = internal::SetProperties(conf.get(), properties, "mock cluster setting "); !s) {
-    return Unexpected(s.error());
+    return Unexpected{s.error()};
   }
   auto handle = internal::NewClient(RD_KAFKA_PRODUCER, std::move(conf), "mock cluster handle");
-  if (!handle) return Unexpected(handle.error());
+  if (!handle) return Unexpected{handle.error()};
 
   std::unique_ptr<MockKafkaCluster> cluster(new MockKafkaCluster());
   cluster->handle_.reset(handle->release());
   rd_kafka_mock_cluster_t* raw = rd_kafka_mock_cluster_new(cluster->handle_.get(), brokers);
   if (raw == nullptr) {
-    return Unexpected(KafkaError{KafkaErrorCode::kMockCluster,
+    return Unexpected{KafkaError{KafkaErrorCode::kMockCluster,
                                  "could not start the mock Kafka cluster (no free loopback port?)",
-                                 0});
+                                 0}};
   }
   cluster->cluster_.reset(raw);
   cluster->bootstraps_ = rd_kafka_mock_cluster_bootstraps(raw);

@@ -69,6 +69,18 @@ std::vector<TopicPartition> FromPartitionList(const rd_kafka_topic_partition_lis
 Result<std::vector<TopicPartition>, KafkaError> ListPartitions(
     rd_kafka_t* rk, const std::vector<std::string>& topics, int timeout_ms);
 
+// What one produce call needs; sent with rd_kafka_produceva (the RD_KAFKA_V_* macros of
+// rd_kafka_producev use GNU statement expressions, which clang rejects under -Wpedantic).
+struct ProduceRequest {
+  const char* topic = nullptr;
+  int32_t partition = RD_KAFKA_PARTITION_UA;
+  std::string_view key;  // empty: no key
+  std::string_view value;
+  rd_kafka_headers_t* headers = nullptr;  // owned by librdkafka once the call succeeds
+  void* opaque = nullptr;                 // handed back in the delivery report
+};
+rd_kafka_resp_err_t Produce(rd_kafka_t* rk, const ProduceRequest& request);
+
 KafkaError FromRdKafka(KafkaErrorCode code, rd_kafka_resp_err_t err, std::string_view context,
                        std::string_view advice);
 

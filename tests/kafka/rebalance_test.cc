@@ -25,6 +25,13 @@ TEST_F(KafkaTest, SecondMemberTriggersCooperativeRebalanceSeenByBothListeners) {
   ASSERT_EQ(listener_a.Count(RecordingListener::Event::kAssigned), 1u);
   EXPECT_EQ(listener_a.events[0].partitions.size(), static_cast<size_t>(kPartitions));
 
+  // A commits what it gives up from inside the revocation, as the connector does.
+  int commits_in_revocation = 0;
+  listener_a.on_revoked = [&](const std::vector<TopicPartition>& revoked) {
+    OffsetList offsets;
+    for (const auto& tp : revoked) offsets.emplace_back(tp, 0);
+    if (a->CommitSync(offsets).ok()) ++commits_in_revocation;
+  };
   auto b = NewSource(Config("coop-group"));
   ASSERT_NE(b, nullptr);
   b->SetRebalanceListener(&listener_b);
@@ -61,6 +68,10 @@ TEST_F(KafkaTest, SecondMemberTriggersCooperativeRebalanceSeenByBothListeners) {
   }
   EXPECT_EQ(assigned_to_b, owned_b);
   EXPECT_EQ(listener_a.Count(RecordingListener::Event::kLost), 0u);
+  EXPECT_EQ(static_cast<size_t>(commits_in_revocation),
+            listener_a.Count(RecordingListener::Event::kRevoked));
+  EXPECT_GE(commits_in_revocation, 1);
+  listener_a.on_revoked = nullptr;
 
   // B leaves: its listener sees the revocation, and A gets everything back.
   b->Close();
