@@ -1,15 +1,21 @@
 #include "pinsync/sandbox/records.h"
 
+#include <array>
+#include <cstdint>
 #include <string>
 
 namespace pinsync::sandbox {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;  // uppercase is rejected too: Pinterest expects lowercase hex
-}
+// Lowercase hex digit values, -1 for anything else (uppercase included: Pinterest expects
+// lowercase). A table keeps the per-character work branch-free: this is the sandbox's hot loop.
+constexpr std::array<int8_t, 256> kHexValues = [] {
+  std::array<int8_t, 256> table{};
+  table.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<int8_t>(c - 'a' + 10);
+  return table;
+}();
 
 }  // namespace
 
@@ -17,12 +23,14 @@ std::optional<HashedId> ParseHexHash(std::string_view hex) {
   if (hex.size() != 32 && hex.size() != 40 && hex.size() != 64) return std::nullopt;
   HashedId id;
   id.length = static_cast<uint8_t>(hex.size() / 2);
+  int invalid = 0;
   for (size_t i = 0; i < id.length; ++i) {
-    const int hi = HexValue(hex[2 * i]);
-    const int lo = HexValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    id.bytes[i] = static_cast<uint8_t>(hi << 4 | lo);
+    const int hi = kHexValues[static_cast<unsigned char>(hex[2 * i])];
+    const int lo = kHexValues[static_cast<unsigned char>(hex[2 * i + 1])];
+    invalid |= hi | lo;  // any -1 sets the sign bit
+    id.bytes[i] = static_cast<uint8_t>((hi & 0xf) << 4 | (lo & 0xf));
   }
+  if (invalid < 0) return std::nullopt;
   return id;
 }
 
