@@ -49,30 +49,21 @@ AccessTokenSource::AccessTokenSource(const config::PinterestConfig& config, cons
       backoff_(config.retry_initial_backoff, config.retry_max_backoff, seed) {}
 
 const std::string* AccessTokenSource::Current() {
-  if (access_token_.empty() || static_refused_) return nullptr;
+  if (access_token_.empty()) return nullptr;
   if (has_expiry_ && clock_.Now() >= expires_at_) return nullptr;
   return &access_token_;
 }
 
 void AccessTokenSource::OnUnauthorized(uint64_t generation) {
+  // A static token cannot be renewed: the engine holds the account that refused it.
+  if (!refresh_flow_) return;
   if (generation != generation_) return;  // a newer token is already in use
-  if (!refresh_flow_) {
-    if (!static_refused_) {
-      spdlog::error(
-          "pinterest: the access token was refused (HTTP 401); delivery is held for every ad "
-          "account. Set a valid PINTEREST_ACCESS_TOKEN (or use the refresh-token flow) and "
-          "restart");
-    }
-    static_refused_ = true;
-    return;
-  }
   access_token_.clear();
   ++generation_;
   refresh_needed_ = true;
 }
 
 bool AccessTokenSource::held() const {
-  if (static_refused_) return true;
   return refresh_rejected_ &&
          (access_token_.empty() || (has_expiry_ && clock_.Now() >= expires_at_));
 }

@@ -10,7 +10,6 @@ namespace pinsync::pinterest {
 
 namespace {
 constexpr int kPageSize = 250;
-// A 401 that survives this many fresh tokens is not an expiry: hold instead of looping.
 constexpr int kMaxUnauthorizedPerRequest = 3;
 
 std::string Describe(const HttpResponse& r) {
@@ -79,7 +78,7 @@ size_t DeliveryEngine::queued_batches() const {
 
 bool DeliveryEngine::AccountHeld(const std::string& ad_account_id) const {
   auto it = accounts_.find(ad_account_id);
-  return it != accounts_.end() && it->second.forbidden;
+  return it != accounts_.end() && it->second.held;
 }
 
 std::string DeliveryEngine::ResolvedListId(const aggregate::ListKey& key) const {
@@ -138,9 +137,9 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
                            [now](const Work& w) { return w.not_before <= now; });
   if (work == job.ready.end()) return false;
   AccountState& account = Account(list.key.ad_account_id);
-  if (account.forbidden && (account.probe_in_flight || now < account.probe_at)) return false;
+  if (account.held && (account.probe_in_flight || now < account.probe_at)) return false;
   if (!account.bucket.TryAcquire(now)) return false;
-  if (account.forbidden) account.probe_in_flight = true;
+  if (account.held) account.probe_in_flight = true;
   Work next = std::move(*work);
   job.ready.erase(work);
   StartWork(list, job, std::move(next), token);
@@ -260,8 +259,8 @@ void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t t
   }
   if (account.probe_in_flight) {
     account.probe_in_flight = false;
-    if (cls != ResponseClass::kForbidden) {
-      account.forbidden = false;
+    if (cls != ResponseClass::kForbidden && cls != ResponseClass::kUnauthorized) {
+      account.held = false;
       stats_.Blocked(list.key.ad_account_id).Set(0);
       spdlog::info("pinterest: ad account {} accepts requests again; resuming delivery",
                    list.key.ad_account_id);
@@ -289,31 +288,26 @@ void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t t
       OnBadRequest(list, job, std::move(work), response);
       break;
     case ResponseClass::kUnauthorized:
-      tokens_.OnUnauthorized(token_generation);
-      if (++work.unauthorized > kMaxUnauthorizedPerRequest && !account.forbidden) {
-        account.forbidden = true;
-        account.probe_at = now + api_.retry_max_backoff;
-        stats_.Blocked(list.key.ad_account_id).Set(1);
-        spdlog::error(
-            "pinterest: ad account {} keeps answering 401 with freshly refreshed tokens; delivery "
-            "to it is held. Check that the token's app has ads:write access to the account",
-            list.key.ad_account_id);
+      if (tokens_.uses_refresh_flow()) {
+        tokens_.OnUnauthorized(token_generation);
+        // A 401 that survives several fresh tokens is not an expiry: hold instead of looping.
+        if (++work.unauthorized > kMaxUnauthorizedPerRequest) {
+          HoldAccount(list.key.ad_account_id, account,
+                      "keeps answering 401 with freshly refreshed tokens (" + Describe(response) +
+                          "). Check that the app's user has ads:write access to the account");
+        }
+      } else {
+        HoldAccount(list.key.ad_account_id, account,
+                    "refused the static access token with 401 (" + Describe(response) +
+                        "). Set a valid PINTEREST_ACCESS_TOKEN (or use the refresh-token flow) "
+                        "and restart");
       }
       job.ready.push_front(std::move(work));
       break;
     case ResponseClass::kForbidden:
-      if (!account.forbidden) {
-        spdlog::error(
-            "pinterest: ad account {} answered 403 Forbidden ({}); delivery to this account is "
-            "held "
-            "(its batches stay pending, their offsets uncommitted) while other accounts carry on. "
-            "Give the app's user access to the ad account with ads:write, then restart or wait for "
-            "the next probe",
-            list.key.ad_account_id, SafeErrorExcerpt(response.body));
-        stats_.Blocked(list.key.ad_account_id).Set(1);
-      }
-      account.forbidden = true;
-      account.probe_at = now + api_.retry_max_backoff;
+      HoldAccount(list.key.ad_account_id, account,
+                  "answered 403 Forbidden (" + SafeErrorExcerpt(response.body) +
+                      "). Give the app's user access to the ad account with ads:write");
       job.ready.push_front(std::move(work));
       break;
     case ResponseClass::kNotFound:
@@ -501,6 +495,20 @@ void DeliveryEngine::ScheduleRetry(ListState& list, Job& job, Work work, Duratio
                 std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
   work.not_before = now + delay;
   job.ready.push_back(std::move(work));
+}
+
+void DeliveryEngine::HoldAccount(const std::string& ad_account_id, AccountState& account,
+                                 const std::string& why) {
+  if (!account.held) {
+    spdlog::error(
+        "pinterest: ad account {} {}. Delivery to this account is held (its batches stay "
+        "pending, their offsets uncommitted) while other accounts carry on; one probe request "
+        "per pinterest.retry_max_backoff tests whether access is back",
+        ad_account_id, why);
+    stats_.Blocked(ad_account_id).Set(1);
+  }
+  account.held = true;
+  account.probe_at = clock_.Now() + api_.retry_max_backoff;
 }
 
 void DeliveryEngine::Fail(Job& job, FailureReason reason, std::string detail) {

@@ -291,18 +291,27 @@ TEST(DeliveryEngineTest, ForbiddenAccountResumesWhenAProbeSucceeds) {
   EXPECT_FALSE(h.engine().AccountHeld("111"));
 }
 
-TEST(DeliveryEngineTest, StaticToken401HoldsEverythingWithoutFailing) {
+TEST(DeliveryEngineTest, StaticToken401HoldsThatAccountWithoutFailing) {
   EngineHarness h;
-  h.pinterest().fault = [](const HttpRequest&) -> std::optional<HttpResponse> {
-    return Answer(401, R"({"code":401,"message":"bad token"})");
+  h.pinterest().fault = [](const HttpRequest& r) -> std::optional<HttpResponse> {
+    if (r.url.find("/ad_accounts/222/") != std::string::npos) {
+      return Answer(401, R"({"code":401,"message":"bad token"})");
+    }
+    return std::nullopt;
   };
   h.Start();
-  h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, Records(0, 10)));
-  EXPECT_TRUE(h.Run(1, 500).empty());
-  EXPECT_TRUE(h.tokens().held());
-  EXPECT_EQ(h.transport().started().size(), 1u);  // nothing more went out
-  EXPECT_EQ(h.pinterest().refreshes, 0);
-  EXPECT_EQ(h.engine().queued_batches(), 1u);
+  h.engine().Submit(MakeBatch(1, "222", "vip", ListType::kEmail, Records(0, 10)));
+  h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, Records(0, 10)));
+  auto out = h.Run(2, 500);  // 5 simulated seconds
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first.batch_id, 2u);
+  EXPECT_TRUE(h.engine().AccountHeld("222"));
+  EXPECT_EQ(h.engine().queued_batches(), 1u);  // held: not failed, not acknowledged
+  EXPECT_EQ(h.pinterest().refreshes, 0);       // a static token is never refreshed
+  EXPECT_EQ(h.stats().Blocked("222").Value(), 1.0);
+  size_t to_222 = 0;
+  for (const auto& r : h.transport().started()) to_222 += r.url.find("/222/") != std::string::npos;
+  EXPECT_LE(to_222, 1u + 5000 / 100 + 1);  // the first refusal, then one probe per backoff cap
 }
 
 TEST(DeliveryEngineTest, RefreshFlowGetsATokenFirstAndRefreshesOn401) {

@@ -29,11 +29,11 @@ class AccessTokenSource {
   const std::string* Current();
   // Identifies the token Current() returned, so a late 401 does not discard a newer token.
   uint64_t generation() const { return generation_; }
-  // A request sent with the token of `generation` was answered 401.
+  // A request sent with the token of `generation` was answered 401: refresh (refresh flow only).
   void OnUnauthorized(uint64_t generation);
   // Starts a refresh when one is due. Call on every turn of the delivery loop.
   void Pump();
-  // No usable token and none coming: static token refused, or refresh token rejected.
+  // No usable token and none coming: the refresh token was rejected.
   bool held() const;
   bool uses_refresh_flow() const { return refresh_flow_; }
   // Time the next refresh falls due (for the loop's wait); max() when none is planned.
@@ -60,7 +60,6 @@ class AccessTokenSource {
   bool refresh_needed_ = false;
   bool refreshing_ = false;
   bool refresh_rejected_ = false;
-  bool static_refused_ = false;
   int refresh_attempts_ = 0;
   SteadyTime retry_not_before_{};
 };

@@ -41,7 +41,7 @@ class DeliveryEngine {
 
   size_t in_flight() const { return in_flight_; }
   size_t queued_batches() const;
-  // True while delivery to the account is held (403).
+  // True while delivery to the account is held (403, or 401 that no token fixes).
   bool AccountHeld(const std::string& ad_account_id) const;
   // The customer list id resolved for a key, or empty.
   std::string ResolvedListId(const aggregate::ListKey& key) const;
@@ -84,8 +84,8 @@ class DeliveryEngine {
   struct AccountState {
     explicit AccountState(TokenBucket b) : bucket(b) {}
     TokenBucket bucket;
-    bool forbidden = false;
-    SteadyTime probe_at{};  // while forbidden: when one request may test whether access is back
+    bool held = false;      // 403, or 401 that no token fixes: send only probes
+    SteadyTime probe_at{};  // while held: when one request may test whether access is back
     bool probe_in_flight = false;
     std::map<std::string, std::string> list_ids_by_name;  // seen while listing
   };
@@ -106,6 +106,7 @@ class DeliveryEngine {
   void OnBadRequest(ListState& list, Job& job, Work work, const HttpResponse& response);
   void ScheduleRetry(ListState& list, Job& job, Work work, Duration at_least,
                      const std::string& why);
+  void HoldAccount(const std::string& ad_account_id, AccountState& account, const std::string& why);
   void Fail(Job& job, FailureReason reason, std::string detail);
   void MaybeFinish(ListState& list);
   std::string AccountUrl(const std::string& ad_account_id) const;
