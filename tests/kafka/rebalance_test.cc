@@ -110,6 +110,27 @@ TEST_F(KafkaTest, RevocationListenerCanCommitBeforePartitionsMove) {
   for (const auto& [tp, next] : NextOffsets(got)) EXPECT_EQ((*committed)[tp], next);
 }
 
+TEST_F(KafkaTest, FencedMemberSeesPartitionsLostThenRejoins) {
+  RecordingListener listener;
+  auto source = NewSource(Config("lost-group"));
+  ASSERT_NE(source, nullptr);
+  source->SetRebalanceListener(&listener);
+  PollUntil(*source, [&] { return source->Assignment().size() == kPartitions; });
+  ASSERT_EQ(source->Assignment().size(), static_cast<size_t>(kPartitions));
+
+  // The coordinator forgets the member: librdkafka treats the assignment as lost.
+  cluster_->PushRequestErrors(KafkaApi::kHeartbeat, {RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID});
+  PollUntil(*source, [&] {
+    return listener.Count(RecordingListener::Event::kLost) == 1 &&
+           source->Assignment().size() == kPartitions;
+  });
+  ASSERT_EQ(listener.Count(RecordingListener::Event::kLost), 1u);
+  EXPECT_EQ(listener.Count(RecordingListener::Event::kRevoked), 0u);
+  EXPECT_EQ(listener.Count(RecordingListener::Event::kAssigned), 2u);
+  EXPECT_EQ(source->Assignment().size(), static_cast<size_t>(kPartitions));
+  source->Close();
+}
+
 TEST_F(KafkaTest, EagerStrategyRevokesAndReassignsEverything) {
   auto c = Config("eager-group");
   c.properties["partition.assignment.strategy"] = "range";
