@@ -50,6 +50,8 @@ struct DeadLetterAck {
   std::string error;  // empty when delivered
 };
 
+// Not thread-safe: one thread produces, polls and drains (delivery reports are served by Poll
+// and Flush on the calling thread).
 class DeadLetterProducer {
  public:
   virtual ~DeadLetterProducer() = default;

@@ -38,6 +38,8 @@ class RebalanceListener {
   }
 };
 
+// Not thread-safe: call every method from one thread (the polling thread); the listener runs
+// on it too, from inside Poll or Close.
 class MessageSource {
  public:
   virtual ~MessageSource() = default;
