@@ -1,17 +1,40 @@
-// Placeholder until the subsystem behind this command lands; it refuses to run rather than pretend.
+// pinsync demo: the embedded end-to-end demo (docs in include/pinsync/demo/demo_runner.h).
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
+#include <memory>
 
 #include "pinsync/app/commands.h"
+#include "pinsync/demo/demo_runner.h"
 
 namespace pinsync::app {
 
 void AddDemoCommand(CLI::App& app, CommandRunner& runner) {
-  auto* cmd = app.add_subcommand("demo", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([&runner] {
-    runner = [] {
-      std::fprintf(stderr, "pinsync demo: not implemented in this build\n");
-      return 2;
+  auto options = std::make_shared<demo::DemoOptions>();
+  auto* cmd = app.add_subcommand(
+      "demo",
+      "Run Kafka (embedded mock cluster), the Pinterest sandbox, a generated event stream and the "
+      "connector end to end, then check the result against the ground truth");
+  cmd->add_option("--events", options->stream.events, "Membership events to publish")
+      ->check(CLI::Range(1, 2'000'000))
+      ->capture_default_str();
+  cmd->add_option("--audiences", options->stream.audiences, "Audiences (1-8)")
+      ->check(CLI::Range(1, 8))
+      ->capture_default_str();
+  cmd->add_option("--seed", options->stream.seed, "Random seed of the stream")
+      ->capture_default_str();
+  cmd->add_option("--partitions", options->partitions, "Partitions of the events topic")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-records", options->max_records, "batching.max_records for the demo")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  cmd->add_flag(
+      "--quiet", [options](int64_t) { options->progress = false; }, "No progress lines");
+  cmd->callback([&runner, options] {
+    runner = [options] {
+      spdlog::set_level(spdlog::level::warn);  // the demo prints its own progress
+      return demo::RunDemo(*options, stdout);
     };
   });
 }

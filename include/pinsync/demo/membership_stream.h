@@ -1,0 +1,93 @@
+#pragma once
+// A realistic, deterministic stream of membership events for the demo, the end-to-end tests and
+// the benchmarks, with its ground truth: the net membership of every customer list.
+//
+// Identifiers arrive messy but valid (mixed case, surrounding spaces, upper-case IDFAs,
+// pre-hashed emails); a small share of messages is malformed in each way the decoder and the
+// normalizer reject. The ground truth hashes the canonical form of each identifier with OpenSSL
+// directly, not through pinsync's normalizer, so a normalization bug shows up as a mismatch.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pinsync/common/model.h"
+
+namespace pinsync::demo {
+
+struct StreamOptions {
+  size_t events = 20000;
+  int audiences = 4;  // 1..8
+  size_t users = 0;   // 0: events / 4
+  uint64_t seed = 42;
+  double malformed_share = 0.005;
+  double remove_share = 0.35;
+};
+
+struct Audience {
+  std::string id;
+  std::string name;
+};
+
+struct GeneratedMessage {
+  std::string key;    // the user id
+  std::string value;  // JSON (or, for a malformed message, whatever it is)
+  // For a malformed message: the reason the connector must dead-letter it with.
+  std::optional<std::string> expected_reason;
+};
+
+// Per customer list (audience id + list type): members as lowercase hex SHA-256, and how many
+// add and remove changes the stream carried for it.
+struct ListTruth {
+  std::set<std::string> members;
+  uint64_t adds = 0;
+  uint64_t removes = 0;
+
+  friend bool operator==(const ListTruth&, const ListTruth&) = default;
+};
+using ListId = std::pair<std::string, ListType>;  // audience id, list type
+
+class MembershipStream {
+ public:
+  explicit MembershipStream(StreamOptions options);
+
+  // The next message, or nullopt after options.events messages.
+  std::optional<GeneratedMessage> Next();
+
+  const std::vector<Audience>& audiences() const { return audiences_; }
+  const std::map<ListId, ListTruth>& truth() const { return truth_; }
+  // Expected dead letters by reason.
+  const std::map<std::string, uint64_t>& expected_dead_letters() const { return dead_letters_; }
+  uint64_t malformed() const;
+  size_t produced() const { return produced_; }
+
+ private:
+  struct User {
+    std::string id;
+    std::string email;  // canonical: lowercase, no spaces
+    std::string idfa;   // canonical lowercase, or empty
+    std::string gaid;
+    bool prehashed_email = false;
+  };
+  GeneratedMessage Valid();
+  GeneratedMessage Malformed();
+  void Apply(const std::string& audience, ListType type, const std::string& hex, bool add);
+  std::string Messy(const std::string& canonical);
+
+  StreamOptions options_;
+  std::mt19937_64 rng_;
+  std::vector<Audience> audiences_;
+  std::vector<User> users_;
+  std::map<ListId, ListTruth> truth_;
+  std::map<std::string, uint64_t> dead_letters_;
+  size_t produced_ = 0;
+};
+
+// Lowercase hex SHA-256 of `text` (OpenSSL), the ground truth's hash.
+std::string Sha256Hex(const std::string& text);
+
+}  // namespace pinsync::demo

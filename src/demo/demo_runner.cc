@@ -1,0 +1,174 @@
+#include "pinsync/demo/demo_runner.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <thread>
+
+#include "pinsync/demo/truth_check.h"
+#include "pinsync/kafka/admin.h"
+#include "pinsync/kafka/dead_letter_producer.h"
+#include "pinsync/kafka/event_producer.h"
+#include "pinsync/kafka/mock_cluster.h"
+#include "pinsync/sandbox/sandbox_server.h"
+#include "pinsync/service/connector_service.h"
+
+namespace pinsync::demo {
+namespace {
+
+constexpr const char* kTopic = "membership-events";
+constexpr const char* kDeadLetterTopic = "pinsync-dead-letters";
+constexpr const char* kGroup = "pinsync-demo";
+constexpr const char* kAccount = "549755885175";
+
+void Say(std::FILE* out, const std::string& line) {
+  std::fputs(line.c_str(), out);
+  std::fputc('\n', out);
+  std::fflush(out);
+}
+
+// Messages committed by the group and in the topic, summed over partitions.
+std::pair<int64_t, int64_t> CommitProgress(const std::string& bootstraps) {
+  auto committed = kafka::CommittedOffsets(bootstraps, kGroup, {kTopic});
+  auto end = kafka::EndOffsets(bootstraps, {kTopic});
+  if (!committed.ok() || !end.ok()) return {-1, -1};
+  int64_t done = 0, total = 0;
+  for (const auto& [tp, offset] : *end) {
+    total += offset;
+    auto it = committed->find(tp);
+    if (it != committed->end() && it->second > 0) done += it->second;
+  }
+  return {done, total};
+}
+
+}  // namespace
+
+int RunDemo(const DemoOptions& options, std::FILE* out) {
+  const auto started = std::chrono::steady_clock::now();
+  auto cluster = kafka::MockKafkaCluster::Start(3);
+  if (!cluster.ok()) {
+    Say(out, "demo: cannot start the embedded Kafka cluster: " + cluster.error().message);
+    return 1;
+  }
+  const std::string bootstraps = (*cluster)->bootstraps();
+  for (auto [topic, partitions] : {std::pair{kTopic, options.partitions}, {kDeadLetterTopic, 1}}) {
+    if (auto created = (*cluster)->CreateTopic(topic, partitions); !created.ok()) {
+      Say(out, "demo: cannot create topic " + std::string(topic) + ": " + created.error().message);
+      return 1;
+    }
+  }
+  auto server = sandbox::SandboxServer::Start({});
+  if (!server.ok()) {
+    Say(out, "demo: cannot start the Pinterest sandbox: " + server.error().message);
+    return 1;
+  }
+  Say(out, fmt::format("demo: Kafka (mock cluster) at {}, Pinterest sandbox at {}", bootstraps,
+                       (*server)->base_url()));
+
+  MembershipStream stream(options.stream);
+  {
+    auto producer = kafka::EventProducer::Create(bootstraps);
+    if (!producer.ok()) {
+      Say(out, "demo: cannot create the producer: " + producer.error().message);
+      return 1;
+    }
+    while (auto message = stream.Next()) {
+      if (auto sent = (*producer)->Produce(kTopic, message->key, message->value); !sent.ok()) {
+        Say(out, "demo: produce failed: " + sent.error().message);
+        return 1;
+      }
+    }
+    if (auto flushed = (*producer)->Flush(std::chrono::seconds(30)); !flushed.ok()) {
+      Say(out, "demo: producer flush failed: " + flushed.error().message);
+      return 1;
+    }
+  }
+  Say(out, fmt::format("demo: published {} membership events for {} audiences across {} "
+                       "partitions ({} malformed on purpose)",
+                       stream.produced(), stream.audiences().size(), options.partitions,
+                       stream.malformed()));
+
+  config::Config cfg;
+  cfg.kafka.bootstrap_servers = bootstraps;
+  cfg.kafka.group_id = kGroup;
+  cfg.kafka.topics = {kTopic};
+  cfg.kafka.dead_letter_topic = kDeadLetterTopic;
+  cfg.kafka.commit_interval = std::chrono::milliseconds(500);
+  cfg.pinterest.api_base_url = (*server)->base_url();
+  cfg.pinterest.ad_account_id = kAccount;
+  cfg.pinterest.access_token = "demo-access-token";
+  cfg.pinterest.retry_initial_backoff = std::chrono::milliseconds(50);
+  cfg.pinterest.retry_max_backoff = std::chrono::milliseconds(1000);
+  cfg.batching.max_records = options.max_records;
+  cfg.batching.max_age = options.max_age;
+  cfg.shutdown.timeout = std::chrono::seconds(10);
+  auto service = service::ConnectorService::Create(cfg, {.serve_metrics = false});
+  if (!service.ok()) {
+    Say(out, "demo: cannot start the connector: " + service.error().message);
+    return 1;
+  }
+  std::atomic<bool> stop{false};
+  std::thread runner([&] { (*service)->Run(stop); });
+
+  bool caught_up = false;
+  int64_t last_done = -1;
+  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto [done, total] = CommitProgress(bootstraps);
+    if (options.progress && done != last_done && done >= 0) {
+      Say(out, fmt::format("demo: {:>7} of {} offsets committed (acknowledged by Pinterest)", done,
+                           total));
+      last_done = done;
+    }
+    if (total > 0 && done == total) {
+      caught_up = true;
+      break;
+    }
+  }
+  stop = true;
+  runner.join();
+  const auto counters = (*service)->counters();
+  service->reset();
+  if (!caught_up) {
+    Say(out, fmt::format("demo: FAILED: not every offset was committed within {} s",
+                         options.timeout.count()));
+    return 1;
+  }
+
+  // Dead letters: one per malformed message, with the expected reason.
+  std::map<std::string, uint64_t> dead;
+  auto letters = kafka::ReadTopic(bootstraps, kDeadLetterTopic);
+  if (!letters.ok()) {
+    Say(out, "demo: cannot read the dead-letter topic: " + letters.error().message);
+    return 1;
+  }
+  for (const auto& letter : *letters) {
+    const std::string* reason = letter.Header(std::string(kafka::kHeaderReason));
+    ++dead[reason ? *reason : "?"];
+  }
+
+  TruthReport report = CheckAgainstTruth(stream, **server, kAccount);
+  if (dead != stream.expected_dead_letters()) {
+    report.problems.push_back(fmt::format("dead letters: {} in the topic, {} expected",
+                                          letters->size(), stream.malformed()));
+  }
+  Say(out, "");
+  Say(out, FormatTable(report, dead));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  Say(out, fmt::format("demo: {} batches delivered, {} requests to Pinterest, {:.1f} s",
+                       counters.batches_acknowledged, (*server)->Requests().total, seconds));
+  if (!report.ok()) {
+    for (const auto& problem : report.problems) Say(out, "demo: MISMATCH: " + problem);
+    Say(out, "demo: FAILED: the sandbox does not match the ground truth");
+    return 1;
+  }
+  Say(out,
+      "demo: OK: every list in the sandbox equals the net membership of the stream, every "
+      "malformed message was dead-lettered, and every offset was committed");
+  return 0;
+}
+
+}  // namespace pinsync::demo
