@@ -73,7 +73,8 @@ std::string EnvVarName(const Property& p) {
 std::optional<std::string> CheckDigits(const PropertyValue& v) {
   if (v.text.empty()) return std::nullopt;  // unset
   if (!std::all_of(v.text.begin(), v.text.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-    return "'" + v.text + "' must contain digits only";
+    // The value is not echoed: a misplaced token is exactly what lands in the wrong key.
+    return "must contain digits only";
   }
   return std::nullopt;
 }
@@ -81,7 +82,9 @@ std::optional<std::string> CheckDigits(const PropertyValue& v) {
 std::optional<std::string> CheckAdAccountId(const PropertyValue& v) {
   if (v.text.empty()) return "the ad account id is empty; write the digits of your ad account id";
   if (auto bad = CheckDigits(v)) return bad;
-  if (v.text.size() > 18) return "'" + v.text + "' is longer than 18 digits";
+  if (v.text.size() > 18) {
+    return std::to_string(v.text.size()) + " digits is too long; an ad account id has at most 18";
+  }
   return std::nullopt;
 }
 

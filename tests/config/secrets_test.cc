@@ -129,13 +129,14 @@ TEST(SecretsTest, IncompleteRefreshFlowSaysWhatIsMissing) {
   EXPECT_THAT(e, Not(HasSubstr("r-xyz")));
 }
 
-TEST(SecretsTest, BadAppIdFromEnvironment) {
+TEST(SecretsTest, BadAppIdFromEnvironmentIsNotEchoed) {
   auto c = LoadConfigString(MinimalYaml(), "f.yaml",
-                            {{"PINTEREST_APP_ID", "abc"},
+                            {{"PINTEREST_APP_ID", "pina_misplaced_token"},
                              {"PINTEREST_APP_SECRET", "s"},
                              {"PINTEREST_REFRESH_TOKEN", "r"}});
   EXPECT_THAT(ErrorOf(c),
               HasSubstr("environment PINTEREST_APP_ID: pinterest.app_id: invalid value"));
+  EXPECT_THAT(ErrorOf(c), Not(HasSubstr("pina_misplaced_token")));
 }
 
 }  // namespace
