@@ -67,7 +67,7 @@ const Property kRows[] = {
      .default_text = "{}",
      .description = "librdkafka properties passed as is (SASL, SSL, tuning), e.g. "
                     "security.protocol: SASL_SSL. When printed, values of names containing "
-                    "password, secret, token, key.pem or oauthbearer.config are redacted.",
+                    "password, secret, token, jaas, key.pem or oauthbearer.config are redacted.",
      .apply =
          [](Config& c, const std::string&, const PropertyValue& v) {
            for (const auto& [name, value] : v.map) c.kafka.properties[name] = value;

@@ -34,12 +34,14 @@ std::string YamlQuote(std::string_view text) {
 }
 
 // librdkafka properties that carry credentials (sasl.password, ssl.key.password,
-// sasl.oauthbearer.client.secret, ssl.key.pem, sasl.oauthbearer.config, ...).
+// sasl.oauthbearer.client.secret, ssl.key.pem, sasl.oauthbearer.config, ...); the same markers
+// as the Kafka client's own log redaction (src/kafka/client_config.cc).
 bool IsSensitiveKafkaProperty(std::string_view name) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  for (std::string_view marker : {"password", "secret", "token", "key.pem", "oauthbearer.config"}) {
+  for (std::string_view marker :
+       {"password", "secret", "token", "jaas", "key.pem", "oauthbearer.config"}) {
     if (lower.find(marker) != std::string::npos) return true;
   }
   return false;
