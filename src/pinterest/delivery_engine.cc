@@ -112,16 +112,20 @@ void DeliveryEngine::Pump() {
   if (token == nullptr) return;  // waiting for a refresh, or held: nothing may go out
   const size_t max_in_flight = static_cast<size_t>(std::max(1, api_.max_concurrent_requests));
   const SteadyTime now = clock_.Now();
-  // Round robin: one request per list per round, so one big batch cannot starve the others.
+  // Round robin: one request per list per round, each round starting after the list served
+  // last, so neither a big batch nor an early key in map order starves the others of tokens.
   bool started = true;
-  while (started && in_flight_ < max_in_flight) {
+  while (started && in_flight_ < max_in_flight && !lists_.empty()) {
     started = false;
-    for (auto& [key, list] : lists_) {
-      if (in_flight_ >= max_in_flight) break;
-      if (list.jobs.empty()) continue;
-      Job& job = *list.jobs.front();
-      if (job.ready.empty()) continue;
-      if (TryStartOne(list, job, now, *token)) started = true;
+    auto it = last_served_ ? lists_.upper_bound(*last_served_) : lists_.begin();
+    for (size_t n = 0; n < lists_.size() && in_flight_ < max_in_flight; ++n, ++it) {
+      if (it == lists_.end()) it = lists_.begin();
+      ListState& list = it->second;
+      if (list.jobs.empty() || list.jobs.front()->ready.empty()) continue;
+      if (TryStartOne(list, *list.jobs.front(), now, *token)) {
+        started = true;
+        last_served_ = it->first;
+      }
     }
   }
 }

@@ -309,6 +309,28 @@ TEST(DeliveryEngineTest, OtherPermanent4xxFailsTheBatch) {
   EXPECT_EQ(h.CountLog("PATCH"), 0u);  // the fault answered; no retry went to the model
 }
 
+TEST(DeliveryEngineTest, ListsOfOneAccountShareItsBucketFairly) {
+  config::Config c = FakeConfig();
+  c.pinterest.requests_per_minute = 60;  // 1/s, burst 3
+  c.pinterest.max_records_per_request = 1;
+  EngineHarness h(c);
+  h.pinterest().AddList("111", "a-EMAIL");
+  h.pinterest().AddList("111", "z-EMAIL");
+  h.pinterest().audiences["111"].push_back(
+      {"1", "a", h.pinterest().FindList("111", "a-EMAIL")->id});
+  h.pinterest().audiences["111"].push_back(
+      {"2", "z", h.pinterest().FindList("111", "z-EMAIL")->id});
+  h.Start();
+  // A big batch on the first key in map order, a small one on the last: the small one must not
+  // wait for all of the big one.
+  h.engine().Submit(MakeBatch(1, "111", "a", ListType::kEmail, Records(0, 40)));
+  h.engine().Submit(MakeBatch(2, "111", "z", ListType::kEmail, Records(100, 4)));
+  auto out = h.Run(1, 20000, milliseconds(50));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first.batch_id, 2u);
+  EXPECT_LT(h.pinterest().FindList("111", "a-EMAIL")->members.size(), 20u);
+}
+
 TEST(DeliveryEngineTest, TheBucketLimitsRequestsPerAccount) {
   config::Config c = FakeConfig();
   c.pinterest.requests_per_minute = 60;  // 1/s, burst 3

@@ -119,6 +119,7 @@ class DeliveryEngine {
   PinterestStats& stats_;
   Backoff backoff_;
   std::map<aggregate::ListKey, ListState> lists_;
+  std::optional<aggregate::ListKey> last_served_;  // where the next round robin starts
   std::map<std::string, AccountState> accounts_;
   size_t in_flight_ = 0;
   std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> finished_;
