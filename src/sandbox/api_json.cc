@@ -218,15 +218,17 @@ Result<FaultSpec, ApiError> DecodeFaultSpec(std::string_view body) {
   rapidjson::Document doc;
   doc.Parse(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) {
-    return Unexpected(MakeApiError(ApiErrc::kBadRequest,
-                                   "fault spec must be a JSON object, e.g. {\"error_rate\": 0.1}"));
+    return Failed(MakeApiError(ApiErrc::kBadRequest,
+                               "fault spec must be a JSON object, e.g. {\"error_rate\": 0.1}"));
   }
   FaultSpec spec;
   auto bad = [](std::string_view field, std::string_view rule) {
-    return Unexpected(MakeApiError(ApiErrc::kBadRequest, "fault field '" + std::string(field) +
-                                                             "' must be " + std::string(rule)));
+    return Failed(MakeApiError(ApiErrc::kBadRequest, "fault field '" + std::string(field) +
+                                                         "' must be " + std::string(rule)));
   };
-  for (const auto& member : doc.GetObject()) {
+  // An index loop: comparing RapidJSON 1.1 member iterators is ambiguous in C++20.
+  for (rapidjson::SizeType m = 0; m < doc.MemberCount(); ++m) {
+    const auto& member = *(doc.MemberBegin() + m);
     const std::string name(member.name.GetString(), member.name.GetStringLength());
     const auto& v = member.value;
     auto count = [&](int& out) -> bool {
@@ -258,7 +260,7 @@ Result<FaultSpec, ApiError> DecodeFaultSpec(std::string_view body) {
       if (!v.IsUint64()) return bad(name, "a non-negative integer");
       spec.seed = v.GetUint64();
     } else {
-      return Unexpected(MakeApiError(
+      return Failed(MakeApiError(
           ApiErrc::kBadRequest,
           "unknown fault field '" + name.substr(0, 64) + "'; see docs/sandbox.md for the fields"));
     }

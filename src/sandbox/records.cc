@@ -36,8 +36,8 @@ std::optional<HashedId> ParseHexHash(std::string_view hex) {
 
 Result<std::vector<HashedId>, ApiError> ParseRecords(std::string_view records) {
   if (records.empty()) {
-    return Unexpected(MakeApiError(ApiErrc::kBadRequest,
-                                   "field 'records' is empty: send at least one hashed record"));
+    return Failed(MakeApiError(ApiErrc::kBadRequest,
+                               "field 'records' is empty: send at least one hashed record"));
   }
   // One trailing comma is tolerated (the contract's own example ends with one).
   if (records.back() == ',') records.remove_suffix(1);
@@ -50,13 +50,13 @@ Result<std::vector<HashedId>, ApiError> ParseRecords(std::string_view records) {
     const std::string_view element = records.substr(
         start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     if (element.empty()) {
-      return Unexpected(MakeApiError(ApiErrc::kBadRequest,
-                                     "field 'records': element " + std::to_string(position) +
-                                         " is empty; separate hashes with single commas"));
+      return Failed(MakeApiError(ApiErrc::kBadRequest,
+                                 "field 'records': element " + std::to_string(position) +
+                                     " is empty; separate hashes with single commas"));
     }
     auto id = ParseHexHash(element);
     if (!id) {
-      return Unexpected(MakeApiError(
+      return Failed(MakeApiError(
           ApiErrc::kBadRequest,
           "field 'records': element " + std::to_string(position) +
               " is not a lowercase hex MD5, SHA-1 or SHA-256 hash (32, 40 or 64 characters)"));

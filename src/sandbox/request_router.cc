@@ -55,7 +55,7 @@ Result<Operation, ApiError> Pick(std::string_view method, std::string_view route
   for (const auto& choice : choices) {
     if (choice.method == method) return choice.operation;
   }
-  return Unexpected(WrongMethod(method, route, allowed));
+  return Failed(WrongMethod(method, route, allowed));
 }
 
 }  // namespace
@@ -118,7 +118,7 @@ Result<Route, ApiError> MatchRoute(std::string_view method, std::string_view pat
   const auto parts = SplitPath(path);
   Route route;
   auto with = [&](Result<Operation, ApiError> op) -> Result<Route, ApiError> {
-    if (!op.ok()) return Unexpected(op.error());
+    if (!op.ok()) return Failed(op.error());
     route.operation = op.value();
     return route;
   };
@@ -136,20 +136,20 @@ Result<Route, ApiError> MatchRoute(std::string_view method, std::string_view pat
                {{"GET", Operation::kSandboxFaultsGet}, {"POST", Operation::kSandboxFaultsSet}},
                "GET, POST"));
     }
-    return Unexpected(NotFound(path));
+    return Failed(NotFound(path));
   }
-  if (parts.empty() || parts[0] != "v5") return Unexpected(NotFound(path));
+  if (parts.empty() || parts[0] != "v5") return Failed(NotFound(path));
 
   if (parts.size() == 3 && parts[1] == "oauth" && parts[2] == "token") {
     return with(Pick(method, "/v5/oauth/token", {{"POST", Operation::kOauthToken}}, "POST"));
   }
   if ((parts.size() != 4 && parts.size() != 5) || parts[1] != "ad_accounts") {
-    return Unexpected(NotFound(path));
+    return Failed(NotFound(path));
   }
   const bool lists = parts[3] == "customer_lists";
   const bool audiences = parts[3] == "audiences";
-  if (!lists && !audiences) return Unexpected(NotFound(path));
-  if (!IsPathId(parts[2])) return Unexpected(BadPathId("ad_account_id"));
+  if (!lists && !audiences) return Failed(NotFound(path));
+  if (!IsPathId(parts[2])) return Failed(BadPathId("ad_account_id"));
   route.ad_account_id = std::string(parts[2]);
 
   if (parts.size() == 4) {
@@ -163,7 +163,7 @@ Result<Route, ApiError> MatchRoute(std::string_view method, std::string_view pat
                      {{"GET", Operation::kAudiencesList}, {"POST", Operation::kAudiencesCreate}},
                      "GET, POST"));
   }
-  if (!IsPathId(parts[4])) return Unexpected(BadPathId(lists ? "customer_list_id" : "audience_id"));
+  if (!IsPathId(parts[4])) return Failed(BadPathId(lists ? "customer_list_id" : "audience_id"));
   route.resource_id = std::string(parts[4]);
   if (lists) {
     return with(

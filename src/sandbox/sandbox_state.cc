@@ -24,9 +24,9 @@ Result<std::optional<uint64_t>, ApiError> ParseBookmark(const PageQuery& query) 
     auto id = ParseResourceId(query.bookmark.substr(1));
     if (id) return std::optional<uint64_t>(*id);
   }
-  return Unexpected(MakeApiError(ApiErrc::kBadRequest,
-                                 "query parameter 'bookmark' is not one this server issued for "
-                                 "this order; pass the bookmark of the previous page unchanged"));
+  return Failed(MakeApiError(ApiErrc::kBadRequest,
+                             "query parameter 'bookmark' is not one this server issued for "
+                             "this order; pass the bookmark of the previous page unchanged"));
 }
 
 // One page of a map ordered by id, from the bookmark on, in the requested order.
@@ -35,7 +35,7 @@ Result<Page<std::invoke_result_t<Snap, uint64_t, const typename Map::mapped_type
 PageOf(const Map& items, const PageQuery& query, Snap snap) {
   using T = std::invoke_result_t<Snap, uint64_t, const typename Map::mapped_type&>;
   auto start = ParseBookmark(query);
-  if (!start.ok()) return Unexpected(start.error());
+  if (!start.ok()) return Failed(start.error());
   Page<T> page;
   const size_t limit = static_cast<size_t>(std::max(1, query.page_size));
   auto fill = [&](auto begin, auto end) {
@@ -108,7 +108,7 @@ Result<ListSnapshot, ApiError> SandboxState::UpdateList(const std::string& ad_ac
     auto it = account->second.lists.find(*id);
     if (it != account->second.lists.end()) list = &it->second;
   }
-  if (list == nullptr) return Unexpected(ListNotFound(ad_account_id, list_id));
+  if (list == nullptr) return Failed(ListNotFound(ad_account_id, list_id));
   switch (op) {
     case MembershipOp::kAdd:
       list->members.insert(records.begin(), records.end());
@@ -129,7 +129,7 @@ Result<ListSnapshot, ApiError> SandboxState::GetList(const std::string& ad_accou
   const auto id = ParseResourceId(list_id);
   std::lock_guard lock(mutex_);
   const auto* list = id ? FindListLocked(ad_account_id, *id) : nullptr;
-  if (list == nullptr) return Unexpected(ListNotFound(ad_account_id, list_id));
+  if (list == nullptr) return Failed(ListNotFound(ad_account_id, list_id));
   return SnapshotLocked(ad_account_id, *id, *list, false);
 }
 
@@ -148,15 +148,14 @@ Result<AudienceSnapshot, ApiError> SandboxState::CreateAudience(
     const std::string& ad_account_id, const std::string& name, const std::string& audience_type,
     const std::string& customer_list_id, std::optional<std::string> description) {
   if (audience_type != "CUSTOMER_LIST") {
-    return Unexpected(
-        MakeApiError(ApiErrc::kBadRequest,
-                     "field 'audience_type': the sandbox implements only CUSTOMER_LIST "
-                     "audiences (the type pinsync creates)"));
+    return Failed(MakeApiError(ApiErrc::kBadRequest,
+                               "field 'audience_type': the sandbox implements only CUSTOMER_LIST "
+                               "audiences (the type pinsync creates)"));
   }
   const auto list_id = ParseResourceId(customer_list_id);
   std::lock_guard lock(mutex_);
   if (!list_id || FindListLocked(ad_account_id, *list_id) == nullptr) {
-    return Unexpected(
+    return Failed(
         MakeApiError(ApiErrc::kBadRequest, "field 'rule.customer_list_id': customer list " +
                                                customer_list_id + " does not exist in ad account " +
                                                ad_account_id + "; create the list first"));
@@ -182,9 +181,9 @@ Result<AudienceSnapshot, ApiError> SandboxState::GetAudience(const std::string& 
       return SnapshotLocked(ad_account_id, *id, it->second);
     }
   }
-  return Unexpected(MakeApiError(ApiErrc::kNotFound, "audience " + audience_id +
-                                                         " does not exist in ad account " +
-                                                         ad_account_id + "; check the id"));
+  return Failed(MakeApiError(ApiErrc::kNotFound, "audience " + audience_id +
+                                                     " does not exist in ad account " +
+                                                     ad_account_id + "; check the id"));
 }
 
 Result<Page<AudienceSnapshot>, ApiError> SandboxState::ListAudiences(

@@ -41,16 +41,16 @@ TokenVerdict TokenBook::Admit(std::string_view token) {
 
 Result<IssuedTokens, ApiError> TokenBook::Refresh(std::string_view refresh_token) {
   if (refresh_token.empty()) {
-    return Unexpected(MakeApiError(ApiErrc::kBadRequest,
-                                   "form field 'refresh_token' is missing or empty; send the "
-                                   "refresh token with grant_type=refresh_token"));
+    return Failed(MakeApiError(ApiErrc::kBadRequest,
+                               "form field 'refresh_token' is missing or empty; send the "
+                               "refresh token with grant_type=refresh_token"));
   }
   std::lock_guard lock(mutex_);
   std::string key(refresh_token);
   if (superseded_refresh_.contains(key)) {
-    return Unexpected(MakeApiError(ApiErrc::kBadRequest,
-                                   "the refresh token was superseded by a rotation; use the "
-                                   "refresh_token returned by the last refresh"));
+    return Failed(MakeApiError(ApiErrc::kBadRequest,
+                               "the refresh token was superseded by a rotation; use the "
+                               "refresh_token returned by the last refresh"));
   }
   IssuedTokens out;
   out.access_token = NewToken("pina_");

@@ -34,20 +34,20 @@ void ToDraft4(rapidjson::Value& value, Allocator& alloc, bool in_properties = fa
   if (!in_properties) {
     value.RemoveMember("discriminator");
     value.RemoveMember("example");
-    auto nullable = value.FindMember("nullable");
-    if (nullable != value.MemberEnd()) {
-      const bool is_nullable = nullable->value.IsBool() && nullable->value.GetBool();
+    // HasMember + operator[]: comparing RapidJSON 1.1 member iterators is ambiguous in C++20.
+    if (value.HasMember("nullable")) {
+      const bool is_nullable = value["nullable"].IsBool() && value["nullable"].GetBool();
       value.RemoveMember("nullable");
-      auto type = value.FindMember("type");
-      if (is_nullable && type != value.MemberEnd() && type->value.IsString()) {
+      if (is_nullable && value.HasMember("type") && value["type"].IsString()) {
         rapidjson::Value types(rapidjson::kArrayType);
-        types.PushBack(rapidjson::Value(type->value, alloc), alloc);
+        types.PushBack(rapidjson::Value(value["type"], alloc), alloc);
         types.PushBack("null", alloc);
-        type->value = types;
+        value["type"] = types;
       }
     }
   }
-  for (auto& member : value.GetObject()) {
+  for (rapidjson::SizeType m = 0; m < value.MemberCount(); ++m) {
+    auto& member = *(value.MemberBegin() + m);
     const bool properties =
         !in_properties && std::string_view(member.name.GetString()) == "properties";
     ToDraft4(member.value, alloc, properties);

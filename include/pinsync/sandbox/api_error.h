@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "pinsync/common/result.h"
+
 namespace pinsync::sandbox {
 
 enum class ApiErrc {
@@ -34,6 +36,12 @@ struct ApiError {
 
 inline ApiError MakeApiError(ApiErrc code, std::string message) {
   return ApiError{code, std::move(message)};
+}
+
+// An ApiError as the error of a Result. A function rather than Unexpected(e): clang 14 has no
+// parenthesized aggregate initialization.
+inline Unexpected<ApiError> Failed(ApiError error) {
+  return Unexpected<ApiError>{std::move(error)};
 }
 
 }  // namespace pinsync::sandbox
