@@ -109,8 +109,6 @@ PANELS.append(("Pipeline", [
     ], description="Holds keep the committed offset behind unacknowledged records."),
     ts("Paused partitions (backpressure)", [(f"sum by (instance) (pinsync_connector_paused_partitions{sel()})", "{{instance}}")],
        description="Partitions paused while in-flight records are at their bound."),
-    ts("Aggregator memory", [(f"sum by (instance) (pinsync_aggregator_buffered_bytes{sel()})", "{{instance}}")],
-       unit="bytes", description="Heap held by buffered records."),
 ]))
 
 PANELS.append(("Decoding and identifiers", [

@@ -4,6 +4,7 @@
 
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
 
 #include <exception>
 #include <string>
@@ -44,6 +45,9 @@ Result<std::unique_ptr<MetricsServer>, MetricsError> MetricsServer::Start(
   auto health = std::make_shared<prometheus::Registry>();
   exposer->RegisterCollectable(registry, kMetricsPath);
   exposer->RegisterCollectable(health, kHealthPath);
+  // The bound port matters when metrics.listen asks for port 0.
+  spdlog::info("metrics: serving {} and {} on {}:{}", kMetricsPath, kHealthPath, address->host,
+               ports.front());
   return std::unique_ptr<MetricsServer>(
       new MetricsServer(std::move(exposer), std::move(registry), std::move(health),
                         std::move(address->host), static_cast<uint16_t>(ports.front())));
