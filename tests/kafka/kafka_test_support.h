@@ -99,8 +99,9 @@ class KafkaTest : public ::testing::Test {
   }
 
   // Polls until `done` holds or `max_polls` polls of 100 ms have passed; returns messages seen.
+  // Budgets are generous: under ASan on a loaded 2-core machine, a group join once took 48 s.
   static std::vector<Received> PollUntil(MessageSource& source, const std::function<bool()>& done,
-                                         int max_polls = 300) {
+                                         int max_polls = 600) {
     std::vector<Received> out;
     for (int i = 0; i < max_polls && !done(); ++i) {
       auto polled = source.Poll(100ms);
@@ -116,7 +117,7 @@ class KafkaTest : public ::testing::Test {
 
   // Polls until `count` messages arrived; at most count + `max_empty_polls` polls.
   static std::vector<Received> Consume(MessageSource& source, size_t count,
-                                       int max_empty_polls = 400) {
+                                       int max_empty_polls = 600) {
     const int max_polls = static_cast<int>(count) + max_empty_polls;
     std::vector<Received> all;
     for (int i = 0; i < max_polls && all.size() < count; ++i) {

@@ -2,6 +2,7 @@
 // and Close hands the partitions back.
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "kafka_test_support.h"
@@ -30,13 +31,24 @@ TEST_F(KafkaTest, SecondMemberTriggersCooperativeRebalanceSeenByBothListeners) {
   listener_a.on_revoked = [&](const std::vector<TopicPartition>& revoked) {
     OffsetList offsets;
     for (const auto& tp : revoked) offsets.emplace_back(tp, 0);
-    if (a->CommitSync(offsets).ok()) ++commits_in_revocation;
+    auto committed = a->CommitSync(offsets);
+    ++commits_in_revocation;
+    if (!committed.ok()) {
+      // Kafka may refuse a commit while the group is mid-rebalance (seen once under ASan load);
+      // the connector then leaves the work for the new owner to replay. Anything else is a bug.
+      const auto code = static_cast<rd_kafka_resp_err_t>(committed.error().rd_kafka_code);
+      EXPECT_TRUE(code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
+                  code == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
+                  code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID)
+          << committed.error().message;
+      std::fprintf(stderr, "commit in revocation refused: %s\n", committed.error().message.c_str());
+    }
   };
   auto b = NewSource(Config("coop-group"));
   ASSERT_NE(b, nullptr);
   b->SetRebalanceListener(&listener_b);
   // Both members must keep polling for the rebalance to complete.
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 600; ++i) {
     if (a->Assignment().size() + b->Assignment().size() == kPartitions &&
         !a->Assignment().empty() && !b->Assignment().empty()) {
       break;
@@ -85,11 +97,12 @@ TEST_F(KafkaTest, SecondMemberTriggersCooperativeRebalanceSeenByBothListeners) {
 
 TEST_F(KafkaTest, RevocationListenerCanCommitBeforePartitionsMove) {
   Produce(200);
+  // Declared before the source: its destructor may still call the listener.
+  std::vector<Received> got;
+  bool committed_in_callback = false;
   RecordingListener listener;
   auto source = NewSource(Config("revoke-commit-group"));
   ASSERT_NE(source, nullptr);
-  std::vector<Received> got;
-  bool committed_in_callback = false;
   listener.on_revoked = [&](const std::vector<TopicPartition>& revoked) {
     OffsetList offsets;
     for (const auto& [tp, next] : NextOffsets(got)) {
@@ -145,7 +158,7 @@ TEST_F(KafkaTest, EagerStrategyRevokesAndReassignsEverything) {
   auto b = NewSource(c);
   ASSERT_NE(b, nullptr);
   b->SetRebalanceListener(&listener_b);
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 600; ++i) {
     if (!a->Assignment().empty() && !b->Assignment().empty()) break;
     ASSERT_TRUE(a->Poll(50ms).ok());
     ASSERT_TRUE(b->Poll(50ms).ok());
