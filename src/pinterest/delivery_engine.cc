@@ -180,6 +180,12 @@ void DeliveryEngine::ProceedWithList(ListState& list, Job& job) {
 void DeliveryEngine::CreateOrSkip(Job& job) {
   // Removes for a list that does not exist change nothing; a new list is created with the first
   // ADD chunk and the rest follow as updates once it exists.
+  if (!job.deferred_adds.empty()) {  // a retried create: its chunks are already planned
+    job.ready.push_back(
+        MakeWork(Step::kCreateList, MembershipOp::kAdd, std::move(job.deferred_adds.front())));
+    job.deferred_adds.pop_front();
+    return;
+  }
   if (job.batch.adds.empty()) return;
   const size_t overhead = std::max(UpdateBodyOverhead(), CreateBodyOverhead(job.target.list_name));
   auto chunks =

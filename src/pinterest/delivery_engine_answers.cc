@@ -133,7 +133,18 @@ void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpR
       auto found = account.list_ids_by_name.find(job.target.list_name);
       if (found != account.list_ids_by_name.end()) {
         list.list_id = found->second;
-        ProceedWithList(list, job);
+        if (job.deferred_adds.empty()) {
+          ProceedWithList(list, job);
+        } else {
+          // Looked up again after a create whose answer was lost: it did create the list.
+          // What is left are this batch's ADD chunks (re-adding is harmless).
+          if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kFindAudience));
+          while (!job.deferred_adds.empty()) {
+            job.ready.push_back(
+                MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(job.deferred_adds.front())));
+            job.deferred_adds.pop_front();
+          }
+        }
       } else if (!page->bookmark.empty()) {
         job.ready.push_back(
             MakeWork(Step::kFindList, MembershipOp::kAdd, RecordChunk{}, page->bookmark));
@@ -266,6 +277,17 @@ void DeliveryEngine::ScheduleRetry(ListState& list, Job& job, Work work, Duratio
     return;
   }
   stats_.retries.Increment();
+  if (work.step == Step::kCreateList || work.step == Step::kCreateAudience) {
+    // A create whose answer was lost may have happened: look it up by name again before
+    // creating, so a timeout never leaves two lists (or audiences) behind.
+    const bool list_step = work.step == Step::kCreateList;
+    if (list_step) job.deferred_adds.push_front(std::move(work.records));
+    Work lookup = MakeWork(list_step ? Step::kFindList : Step::kFindAudience);
+    lookup.attempts = work.attempts;
+    lookup.not_before = now + delay;
+    job.ready.push_back(std::move(lookup));
+    return;
+  }
   spdlog::debug("pinterest: {} for ad account {} failed ({}); retry {} in {} ms",
                 OperationName(work.step), list.key.ad_account_id, why, work.attempts,
                 std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());

@@ -115,6 +115,20 @@ class PinterestBatchSink final : public BatchSink {
 
 Result<BatchSinkPtr> MakePinterestBatchSink(const config::Config& config, const Clock& clock,
                                             prometheus::Registry* registry, SinkOptions options) {
+  const std::string& url = config.pinterest.api_base_url;
+  const bool https = url.starts_with("https://");
+  if (!https && !url.starts_with("http://")) {
+    return MakeError("pinterest.api_base_url \"" + url +
+                     "\" is not an http(s) URL; use https://api.pinterest.com/v5, or the "
+                     "sandbox's http://127.0.0.1:PORT/v5");
+  }
+  if (!https && !url.starts_with("http://127.0.0.1") && !url.starts_with("http://localhost") &&
+      !url.starts_with("http://[::1]")) {
+    spdlog::warn(
+        "pinterest.api_base_url {} is plain http to a non-loopback host: the access token "
+        "travels unencrypted. Use https outside local testing",
+        url);
+  }
   std::shared_ptr<prometheus::Registry> own_registry;
   if (registry == nullptr) {
     own_registry = std::make_shared<prometheus::Registry>();

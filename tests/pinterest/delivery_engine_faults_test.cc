@@ -74,6 +74,52 @@ TEST(DeliveryEngineTest, RateLimitedHonoursRetryAfterForTheAccount) {
   EXPECT_EQ(h.stats().rate_limited.Value(), 1.0);
 }
 
+TEST(DeliveryEngineTest, ALostCreateAnswerNeverLeavesTwoLists) {
+  EngineHarness h;
+  // The first create reaches Pinterest, but its answer is lost (a timeout).
+  bool lost = false;
+  h.pinterest().fault = [&](const HttpRequest& r) -> std::optional<HttpResponse> {
+    if (r.method == HttpMethod::kPost && r.url.ends_with("/customer_lists") && !lost) {
+      lost = true;
+      (void)h.pinterest()(r);  // applied...
+      HttpResponse timeout;    // ...but the client sees a timeout
+      timeout.error = TransportError::kTimeout;
+      return timeout;
+    }
+    return std::nullopt;
+  };
+  h.Start();
+  auto adds = Records(0, 10);
+  h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, adds));
+  auto out = h.Run(1);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first.status, DeliveryStatus::kAcknowledged);
+  ASSERT_EQ(h.pinterest().lists["111"].size(), 1u);
+  EXPECT_EQ(h.pinterest().lists["111"][0].members, Hexes(adds));
+  EXPECT_EQ(h.pinterest().audiences["111"].size(), 1u);
+}
+
+TEST(DeliveryEngineTest, ACreateThatReallyFailedIsRetried) {
+  EngineHarness h;
+  int failures = 0;
+  h.pinterest().fault = [&](const HttpRequest& r) -> std::optional<HttpResponse> {
+    if (r.method == HttpMethod::kPost && failures < 2) {
+      ++failures;
+      return Answer(503, "{}");
+    }
+    return std::nullopt;
+  };
+  h.Start();
+  auto adds = Records(0, 4000);
+  h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, adds));
+  auto out = h.Run(1);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first.status, DeliveryStatus::kAcknowledged);
+  ASSERT_EQ(h.pinterest().lists["111"].size(), 1u);
+  EXPECT_EQ(h.pinterest().lists["111"][0].members, Hexes(adds));
+  EXPECT_EQ(h.pinterest().audiences["111"].size(), 1u);
+}
+
 TEST(DeliveryEngineTest, RetryableErrorsAreRetriedUntilSuccess) {
   EngineHarness h;
   h.pinterest().AddList("111", "vip-EMAIL");

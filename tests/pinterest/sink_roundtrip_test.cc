@@ -195,5 +195,26 @@ TEST_F(SinkRoundTripTest, StopReturnsWithRequestsInFlight) {
   EXPECT_TRUE(sink.DrainOutcomes().empty());
 }
 
+TEST_F(SinkRoundTripTest, RefusesAnUnusableConfiguration) {
+  config::Config config = Config();
+  config.pinterest.api_base_url = "ftp://example.com/v5";
+  auto bad_url = MakePinterestBatchSink(config, SystemClock::Instance(), nullptr);
+  ASSERT_FALSE(bad_url.ok());
+  EXPECT_NE(bad_url.error().message.find("pinterest.api_base_url"), std::string::npos);
+
+  config = Config();
+  config.pinterest.access_token.clear();
+  auto no_credentials = MakePinterestBatchSink(config, SystemClock::Instance(), nullptr);
+  ASSERT_FALSE(no_credentials.ok());
+  EXPECT_NE(no_credentials.error().message.find("PINTEREST_ACCESS_TOKEN"), std::string::npos);
+
+  config = Config();
+  config.pinterest.refresh_token = "pinr.secret-refresh";
+  auto no_app = MakePinterestBatchSink(config, SystemClock::Instance(), nullptr);
+  ASSERT_FALSE(no_app.ok());
+  EXPECT_NE(no_app.error().message.find("pinterest.app_id"), std::string::npos);
+  EXPECT_EQ(no_app.error().message.find("pinr.secret-refresh"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pinsync::pinterest
