@@ -42,6 +42,15 @@ bool FaultPlan::IsForbidden(const std::string& ad_account_id) const {
 
 RateVerdict FaultPlan::Admit(const std::string& ad_account_id) {
   std::lock_guard lock(mutex_);
+  return Count(ad_account_id, true);
+}
+
+RateVerdict FaultPlan::Peek(const std::string& ad_account_id) {
+  std::lock_guard lock(mutex_);
+  return Count(ad_account_id, false);
+}
+
+RateVerdict FaultPlan::Count(const std::string& ad_account_id, bool admit) {
   RateVerdict verdict;
   int limit = spec_.rate_limit_per_second;
   std::chrono::nanoseconds window_length = std::chrono::seconds(1);
@@ -63,11 +72,11 @@ RateVerdict FaultPlan::Admit(const std::string& ad_account_id) {
   Window& window = windows_[ad_account_id];
   if (window.index != index) window = Window{index, 0};
   if (window.count >= limit) {
-    verdict.limited = true;
+    verdict.limited = admit;
     verdict.remaining = 0;
     return verdict;
   }
-  ++window.count;
+  if (admit) ++window.count;
   verdict.remaining = limit - window.count;
   return verdict;
 }

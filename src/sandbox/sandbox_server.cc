@@ -18,6 +18,16 @@ constexpr int64_t kAccessTokenLifetimeSeconds = 30LL * 24 * 3600;   // Pinterest
 constexpr int64_t kRefreshTokenLifetimeSeconds = 60LL * 24 * 3600;  // continuous: 60 days
 constexpr char kJson[] = "application/json";
 
+// The Allow header of a 405: the methods the path does route.
+std::string AllowedMethods(const std::string& path) {
+  std::string allowed;
+  for (const char* method : {"GET", "POST", "PATCH"}) {
+    if (MatchRoute(method, path).ok())
+      allowed += (allowed.empty() ? "" : ", ") + std::string(method);
+  }
+  return allowed;
+}
+
 }  // namespace
 
 struct SandboxServer::Impl {
@@ -67,6 +77,8 @@ struct SandboxServer::Impl {
 void SandboxServer::Impl::Handle(const httplib::Request& req, httplib::Response& res) {
   auto route = MatchRoute(req.method, req.path);
   if (!route.ok()) {
+    if (route.error().code == ApiErrc::kMethodNotAllowed)
+      res.set_header("Allow", AllowedMethods(req.path));
     Reject(res, route.error());
     counter.Count("unrouted", std::to_string(res.status));
     return;
@@ -105,7 +117,15 @@ void SandboxServer::Impl::Handle(const httplib::Request& req, httplib::Response&
 
 void SandboxServer::Impl::Dispatch(const Route& route, const httplib::Request& req,
                                    httplib::Response& res) {
+  const std::string& account = route.ad_account_id;
+  auto rate_headers = [&res](const RateVerdict& rate) {
+    if (!rate.configured) return;
+    res.set_header("X-RateLimit-Limit", std::to_string(rate.limit));
+    res.set_header("X-RateLimit-Remaining", std::to_string(rate.remaining));
+    res.set_header("X-RateLimit-Reset", std::to_string(rate.reset_seconds));
+  };
   const auto verdict = tokens.Admit(BearerToken(req.get_header_value("Authorization")));
+  if (verdict != TokenVerdict::kAccepted) rate_headers(faults.Peek(account));
   switch (verdict) {
     case TokenVerdict::kAccepted:
       break;
@@ -122,19 +142,15 @@ void SandboxServer::Impl::Dispatch(const Route& route, const httplib::Request& r
                                       "Authentication failed: the access token has expired; "
                                       "refresh it through POST /v5/oauth/token"));
   }
-  const std::string& account = route.ad_account_id;
   if (faults.IsForbidden(account)) {
+    rate_headers(faults.Peek(account));
     return Reject(res, MakeApiError(ApiErrc::kForbidden,
                                     "ad account " + account +
                                         " is not accessible with this token; grant the app "
                                         "access to it in Business Manager"));
   }
   const RateVerdict rate = faults.Admit(account);
-  if (rate.configured) {
-    res.set_header("X-RateLimit-Limit", std::to_string(rate.limit));
-    res.set_header("X-RateLimit-Remaining", std::to_string(rate.remaining));
-    res.set_header("X-RateLimit-Reset", std::to_string(rate.reset_seconds));
-  }
+  rate_headers(rate);
   if (rate.limited) {
     res.set_header("Retry-After", std::to_string(rate.reset_seconds));
     return Reject(

@@ -42,6 +42,26 @@ TEST(FaultPlanTest, PerSecondLimitCountsPerAccountAndResetsAtTheWindowEdge) {
   EXPECT_EQ(next.remaining, 2);
 }
 
+TEST(FaultPlanTest, PeekReportsWithoutCounting) {
+  ManualClock clock;
+  FaultSpec spec;
+  spec.rate_limit_per_second = 1;
+  FaultPlan plan(spec, clock);
+  for (int i = 0; i < 3; ++i) {
+    auto peek = plan.Peek("1");
+    EXPECT_TRUE(peek.configured);
+    EXPECT_FALSE(peek.limited);
+    EXPECT_EQ(peek.remaining, 1);
+  }
+  EXPECT_FALSE(plan.Admit("1").limited);
+  auto peek = plan.Peek("1");
+  EXPECT_FALSE(peek.limited);  // a peek never answers 429 itself
+  EXPECT_EQ(peek.remaining, 0);
+  EXPECT_TRUE(plan.Admit("1").limited);
+  EXPECT_FALSE(plan.Peek("2").limited);
+  EXPECT_FALSE(FaultPlan(FaultSpec{}, clock).Peek("1").configured);
+}
+
 TEST(FaultPlanTest, PerMinuteLimitReportsSecondsUntilReset) {
   ManualClock clock;
   FaultSpec spec;

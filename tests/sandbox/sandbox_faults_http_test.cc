@@ -46,6 +46,25 @@ TEST_F(SandboxFaultsTest, RateLimitAnswers429WithRetryAfterAndRateHeaders) {
   EXPECT_EQ(server_->Requests().by_status["429"], 1);
 }
 
+TEST_F(SandboxFaultsTest, AnswersBeforeAdmissionCarryRateHeadersWithoutCounting) {
+  FaultSpec faults;
+  faults.rate_limit_per_minute = 10;
+  faults.forbid_account = "666";
+  server_->SetFaults(faults);
+  auto unauthorized = client_->Get(ListsPath().c_str());
+  ExpectError(unauthorized, 401);
+  ASSERT_TRUE(unauthorized);
+  EXPECT_EQ(unauthorized->get_header_value("X-RateLimit-Limit"), "10");
+  EXPECT_EQ(unauthorized->get_header_value("X-RateLimit-Remaining"), "10");
+  auto forbidden = Get(ListsPath("666"));
+  ExpectError(forbidden, 403);
+  ASSERT_TRUE(forbidden);
+  EXPECT_EQ(forbidden->get_header_value("X-RateLimit-Remaining"), "10");
+  auto ok = Get(ListsPath());
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->get_header_value("X-RateLimit-Remaining"), "9");
+}
+
 TEST_F(SandboxFaultsTest, ErrorRateAnswers500Or503InTheErrorShape) {
   FaultSpec faults;
   faults.error_rate = 1.0;

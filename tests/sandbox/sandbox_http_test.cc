@@ -166,6 +166,10 @@ TEST_F(SandboxHttpTest, WrongMethodIs405) {
   ExpectError(client_->Delete((ListsPath() + "/1").c_str(), Auth()), 405);
   ExpectError(client_->Put(ListsPath().c_str(), Auth(), "{}", "application/json"), 405);
   ExpectError(Get("/v5/oauth/token"), 405);
+  auto put = client_->Put((ListsPath() + "/1").c_str(), Auth(), "{}", "application/json");
+  ExpectError(put, 405);
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->get_header_value("Allow"), "GET, PATCH");
 }
 
 TEST_F(SandboxHttpTest, WrongContentTypeIs415) {

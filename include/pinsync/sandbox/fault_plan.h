@@ -52,6 +52,9 @@ class FaultPlan {
   bool IsForbidden(const std::string& ad_account_id) const;
   // Counts one request against the account's fixed window (1 s or 60 s, aligned to the clock).
   RateVerdict Admit(const std::string& ad_account_id);
+  // The account's current standing without counting a request (for answers given before
+  // admission, such as 401 and 403, which still carry the rate headers).
+  RateVerdict Peek(const std::string& ad_account_id);
   // Draws whether to fail this request with kInternal (500) or kUnavailable (503).
   std::optional<ApiErrc> InjectedError();
 
@@ -60,7 +63,8 @@ class FaultPlan {
     int64_t index = -1;
     int count = 0;
   };
-  bool Draw(double probability);  // requires mutex_
+  bool Draw(double probability);                                    // requires mutex_
+  RateVerdict Count(const std::string& ad_account_id, bool admit);  // requires mutex_
 
   const Clock& clock_;
   mutable std::mutex mutex_;
