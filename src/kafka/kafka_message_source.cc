@@ -9,8 +9,7 @@
 #include <array>
 #include <cstring>
 
-#include "pinsync/kafka/stats.h"
-#include "rdkafka_handles.h"
+#include "consumer_state.h"
 
 namespace pinsync::kafka {
 namespace {
@@ -31,11 +30,6 @@ constexpr std::array<ManagedProperty, 4> kManaged = {{
     {"enable.auto.offset.store",
      "pinsync commits offsets itself, only after Pinterest acknowledged them; remove it"},
 }};
-
-struct QueueDeleter {
-  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
-};
-using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 
 Result<internal::ConfPtr, KafkaError> BuildConsumerConf(const config::KafkaConfig& config,
                                                         const std::string& client_id) {
@@ -73,135 +67,6 @@ Result<internal::ConfPtr, KafkaError> BuildConsumerConf(const config::KafkaConfi
 
 }  // namespace
 
-struct KafkaMessageSource::State {
-  explicit State(prometheus::Registry* registry)
-      : own_registry(registry ? nullptr : std::make_unique<prometheus::Registry>()),
-        stats(ConsumerStats::Create(registry ? *registry : *own_registry)) {}
-
-  void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                   rd_kafka_topic_partition_list_t* partitions);
-  void OnError(int err, const char* reason);
-  void UpdateLag();
-
-  internal::KafkaPtr rk;
-  std::unique_ptr<prometheus::Registry> own_registry;
-  ConsumerStats stats;
-  RebalanceListener* listener = nullptr;
-  QueuePtr commit_queue;  // async commit results, served from Poll
-  std::optional<KafkaError> fatal;
-  std::chrono::milliseconds close_timeout{10000};
-  Clock::time_point next_lag_update{};
-  bool closing = false;
-  bool closed = false;
-};
-
-namespace {
-
-void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                       rd_kafka_topic_partition_list_t* partitions, void* opaque) {
-  static_cast<KafkaMessageSource::State*>(opaque)->OnRebalance(rk, err, partitions);
-}
-
-void ErrorCallback(rd_kafka_t* /*rk*/, int err, const char* reason, void* opaque) {
-  static_cast<KafkaMessageSource::State*>(opaque)->OnError(err, reason);
-}
-
-void LogAssignError(rd_kafka_error_t* error, std::string_view what) {
-  if (error == nullptr) return;
-  spdlog::error("kafka consumer: {} failed: {}", what, rd_kafka_error_string(error));
-  rd_kafka_error_destroy(error);
-}
-
-}  // namespace
-
-void KafkaMessageSource::State::OnRebalance(rd_kafka_t* handle, rd_kafka_resp_err_t err,
-                                            rd_kafka_topic_partition_list_t* partitions) {
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
-  const std::vector<TopicPartition> tps = internal::FromPartitionList(partitions);
-  stats.rebalances.Increment();
-  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    // Assign first, so the listener may Pause() the new partitions right away.
-    if (cooperative) {
-      LogAssignError(rd_kafka_incremental_assign(handle, partitions), "incremental assign");
-    } else {
-      const rd_kafka_resp_err_t e = rd_kafka_assign(handle, partitions);
-      if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        spdlog::error("kafka consumer: assign failed: {}", rd_kafka_err2str(e));
-      }
-    }
-    stats.partitions_assigned.Increment(static_cast<double>(tps.size()));
-    spdlog::info("kafka consumer: {} partition(s) assigned ({} protocol)", tps.size(),
-                 cooperative ? "cooperative" : "eager");
-    if (listener != nullptr && !tps.empty()) listener->OnPartitionsAssigned(tps);
-  } else {
-    // Revoked (or lost): tell the listener while the partitions are still ours, so it can
-    // commit what is acknowledged; then give them up.
-    const bool lost = rd_kafka_assignment_lost(handle) != 0;
-    if (lost) {
-      stats.partitions_lost.Increment(static_cast<double>(tps.size()));
-      spdlog::warn("kafka consumer: {} partition(s) lost (session timed out or fenced)",
-                   tps.size());
-    } else {
-      stats.partitions_revoked.Increment(static_cast<double>(tps.size()));
-      spdlog::info("kafka consumer: {} partition(s) revoked", tps.size());
-    }
-    if (listener != nullptr && !tps.empty()) {
-      if (lost) {
-        listener->OnPartitionsLost(tps);
-      } else {
-        listener->OnPartitionsRevoked(tps);
-      }
-    }
-    if (cooperative) {
-      LogAssignError(rd_kafka_incremental_unassign(handle, partitions), "incremental unassign");
-    } else {
-      rd_kafka_assign(handle, nullptr);
-    }
-  }
-  rd_kafka_topic_partition_list_t* current = nullptr;
-  if (rd_kafka_assignment(handle, &current) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    stats.assigned_partitions.Set(current->cnt);
-    rd_kafka_topic_partition_list_destroy(current);
-  }
-}
-
-void KafkaMessageSource::State::OnError(int err, const char* reason) {
-  if (err == RD_KAFKA_RESP_ERR__FATAL) {
-    char detail[512] = {0};
-    const rd_kafka_resp_err_t original = rd_kafka_fatal_error(rk.get(), detail, sizeof detail);
-    fatal = KafkaError{KafkaErrorCode::kFatal,
-                       fmt::format("kafka consumer hit a fatal error: {} ({}); restart pinsync "
-                                   "(the group replays from the last committed offsets)",
-                                   detail, rd_kafka_err2name(original)),
-                       static_cast<int32_t>(original)};
-    spdlog::error("{}", fatal->message);
-    return;
-  }
-  stats.transient_errors.Increment();
-  spdlog::warn("kafka consumer: {} ({}); librdkafka retries by itself", reason,
-               rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)));
-}
-
-void KafkaMessageSource::State::UpdateLag() {
-  // Cheap: watermarks are cached from fetch responses, positions are local.
-  rd_kafka_topic_partition_list_t* raw = nullptr;
-  if (rd_kafka_assignment(rk.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  internal::PartitionListPtr assignment(raw);
-  if (rd_kafka_position(rk.get(), assignment.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  int64_t lag = 0;
-  for (int i = 0; i < assignment->cnt; ++i) {
-    const auto& p = assignment->elems[i];
-    int64_t low = 0;
-    int64_t high = 0;
-    if (p.offset < 0 || rd_kafka_get_watermark_offsets(rk.get(), p.topic, p.partition, &low,
-                                                       &high) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      continue;
-    }
-    if (high > p.offset) lag += high - p.offset;
-  }
-  stats.lag_messages.Set(static_cast<double>(lag));
-}
-
 Result<std::unique_ptr<KafkaMessageSource>, KafkaError> KafkaMessageSource::Create(
     const config::KafkaConfig& config, ConsumerOptions options) {
   auto conf = BuildConsumerConf(config, options.client_id);
@@ -209,8 +74,8 @@ Result<std::unique_ptr<KafkaMessageSource>, KafkaError> KafkaMessageSource::Crea
   auto state = std::make_unique<State>(options.registry);
   state->close_timeout = options.close_timeout;
   rd_kafka_conf_set_opaque(conf->get(), state.get());
-  rd_kafka_conf_set_rebalance_cb(conf->get(), &RebalanceCallback);
-  rd_kafka_conf_set_error_cb(conf->get(), &ErrorCallback);
+  rd_kafka_conf_set_rebalance_cb(conf->get(), &internal::RebalanceCallback);
+  rd_kafka_conf_set_error_cb(conf->get(), &internal::ErrorCallback);
 
   auto rk = internal::NewClient(RD_KAFKA_CONSUMER, std::move(*conf), "consumer");
   if (!rk) return Unexpected{rk.error()};
@@ -290,30 +155,6 @@ internal::PartitionListPtr ToOffsetList(const OffsetList& offsets) {
   return list;
 }
 
-// The first per-partition error of a commit result, if any.
-rd_kafka_resp_err_t FirstPartitionError(const rd_kafka_topic_partition_list_t* list) {
-  if (list == nullptr) return RD_KAFKA_RESP_ERR_NO_ERROR;
-  for (int i = 0; i < list->cnt; ++i) {
-    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) return list->elems[i].err;
-  }
-  return RD_KAFKA_RESP_ERR_NO_ERROR;
-}
-
-void AsyncCommitResult(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
-                       rd_kafka_topic_partition_list_t* offsets, void* opaque) {
-  auto* state = static_cast<KafkaMessageSource::State*>(opaque);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = FirstPartitionError(offsets);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
-    state->stats.commits_ok.Increment();
-    return;
-  }
-  state->stats.commits_failed.Increment();
-  spdlog::warn(
-      "kafka consumer: asynchronous offset commit failed: {} ({}); the next commit "
-      "covers it",
-      rd_kafka_err2str(err), rd_kafka_err2name(err));
-}
-
 }  // namespace
 
 Status<KafkaError> KafkaMessageSource::CommitSync(const OffsetList& offsets) {
@@ -324,7 +165,7 @@ Status<KafkaError> KafkaMessageSource::CommitSync(const OffsetList& offsets) {
   if (offsets.empty()) return Ok{};
   internal::PartitionListPtr list = ToOffsetList(offsets);
   rd_kafka_resp_err_t err = rd_kafka_commit(state_->rk.get(), list.get(), 0);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = FirstPartitionError(list.get());
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = internal::FirstPartitionError(list.get());
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     state_->stats.commits_ok.Increment();
     return Ok{};
@@ -339,8 +180,9 @@ Status<KafkaError> KafkaMessageSource::CommitSync(const OffsetList& offsets) {
 void KafkaMessageSource::CommitAsync(const OffsetList& offsets) {
   if (state_->closed || offsets.empty()) return;
   internal::PartitionListPtr list = ToOffsetList(offsets);
-  const rd_kafka_resp_err_t err = rd_kafka_commit_queue(
-      state_->rk.get(), list.get(), state_->commit_queue.get(), &AsyncCommitResult, state_.get());
+  const rd_kafka_resp_err_t err =
+      rd_kafka_commit_queue(state_->rk.get(), list.get(), state_->commit_queue.get(),
+                            &internal::AsyncCommitResult, state_.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     state_->stats.commits_failed.Increment();
     spdlog::warn("kafka consumer: could not start an asynchronous commit: {}",
@@ -374,7 +216,7 @@ void KafkaMessageSource::Close() {
   rd_kafka_t* rk = state_->rk.get();
   // Close through a queue we serve ourselves, so leaving the group is bounded even when the
   // brokers are gone; the revocation still reaches the listener.
-  QueuePtr queue(rd_kafka_queue_new(rk));
+  internal::QueuePtr queue(rd_kafka_queue_new(rk));
   bool closed_cleanly = false;
   if (rd_kafka_error_t* error = rd_kafka_consumer_close_queue(rk, queue.get())) {
     spdlog::warn("kafka consumer: close failed: {}", rd_kafka_error_string(error));

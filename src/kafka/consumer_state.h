@@ -1,0 +1,59 @@
+#pragma once
+// KafkaMessageSource's state, shared by the source (kafka_message_source.cc) and the librdkafka
+// callbacks that run inside its Poll (consumer_callbacks.cc). Internal to src/kafka.
+
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "pinsync/kafka/kafka_message_source.h"
+#include "pinsync/kafka/stats.h"
+#include "rdkafka_handles.h"
+
+namespace pinsync::kafka {
+
+namespace internal {
+struct QueueDeleter {
+  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+};
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
+}  // namespace internal
+
+struct KafkaMessageSource::State {
+  explicit State(prometheus::Registry* registry)
+      : own_registry(registry ? nullptr : std::make_unique<prometheus::Registry>()),
+        stats(ConsumerStats::Create(registry ? *registry : *own_registry)) {}
+
+  void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                   rd_kafka_topic_partition_list_t* partitions);
+  void OnError(int err, const char* reason);
+  void UpdateLag();
+
+  internal::KafkaPtr rk;
+  std::unique_ptr<prometheus::Registry> own_registry;
+  ConsumerStats stats;
+  RebalanceListener* listener = nullptr;
+  internal::QueuePtr commit_queue;  // async commit results, served from Poll
+  std::optional<KafkaError> fatal;
+  std::chrono::milliseconds close_timeout{10000};
+  std::chrono::steady_clock::time_point next_lag_update{};
+  bool closing = false;
+  bool closed = false;
+};
+
+namespace internal {
+
+// Registered on the consumer's configuration; `opaque` is the State.
+void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                       rd_kafka_topic_partition_list_t* partitions, void* opaque);
+void ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+// Served from the commit queue by Poll; `opaque` is the State.
+void AsyncCommitResult(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                       rd_kafka_topic_partition_list_t* offsets, void* opaque);
+// The first per-partition error of a commit result, if any.
+rd_kafka_resp_err_t FirstPartitionError(const rd_kafka_topic_partition_list_t* list);
+
+}  // namespace internal
+}  // namespace pinsync::kafka
