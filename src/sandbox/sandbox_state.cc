@@ -94,7 +94,7 @@ Result<ListSnapshot, ApiError> SandboxState::CreateList(const std::string& ad_ac
   list.num_batches = 1;
   list.num_uploaded = static_cast<int64_t>(records.size());
   list.created_time = list.updated_time = NowSeconds();
-  return SnapshotLocked(ad_account_id, id, list, false);
+  return SnapshotLocked(ad_account_id, id, list);
 }
 
 Result<ListSnapshot, ApiError> SandboxState::UpdateList(const std::string& ad_account_id,
@@ -121,7 +121,7 @@ Result<ListSnapshot, ApiError> SandboxState::UpdateList(const std::string& ad_ac
   }
   list->num_batches += 1;
   list->updated_time = NowSeconds();
-  return SnapshotLocked(ad_account_id, *id, *list, false);
+  return SnapshotLocked(ad_account_id, *id, *list);
 }
 
 Result<ListSnapshot, ApiError> SandboxState::GetList(const std::string& ad_account_id,
@@ -130,7 +130,7 @@ Result<ListSnapshot, ApiError> SandboxState::GetList(const std::string& ad_accou
   std::lock_guard lock(mutex_);
   const auto* list = id ? FindListLocked(ad_account_id, *id) : nullptr;
   if (list == nullptr) return Failed(ListNotFound(ad_account_id, list_id));
-  return SnapshotLocked(ad_account_id, *id, *list, false);
+  return SnapshotLocked(ad_account_id, *id, *list);
 }
 
 Result<Page<ListSnapshot>, ApiError> SandboxState::ListLists(const std::string& ad_account_id,
@@ -140,7 +140,7 @@ Result<Page<ListSnapshot>, ApiError> SandboxState::ListLists(const std::string& 
   auto account = accounts_.find(ad_account_id);
   const auto& lists = account == accounts_.end() ? kNone : account->second.lists;
   return PageOf(lists, query, [&](uint64_t id, const CustomerList& list) {
-    return SnapshotLocked(ad_account_id, id, list, false);
+    return SnapshotLocked(ad_account_id, id, list);
   });
 }
 
@@ -198,12 +198,24 @@ Result<Page<AudienceSnapshot>, ApiError> SandboxState::ListAudiences(
 }
 
 std::vector<ListSnapshot> SandboxState::Lists() const {
-  std::lock_guard lock(mutex_);
   std::vector<ListSnapshot> out;
-  for (const auto& [account_id, account] : accounts_) {
-    for (const auto& [id, list] : account.lists) {
-      out.push_back(SnapshotLocked(account_id, id, list, true));
+  std::vector<std::vector<HashedId>> members;
+  {
+    // Only copy the binary members under the lock; hex and sort after it, so a test reading a
+    // list of millions does not stall the server's writers for long.
+    std::lock_guard lock(mutex_);
+    for (const auto& [account_id, account] : accounts_) {
+      for (const auto& [id, list] : account.lists) {
+        out.push_back(SnapshotLocked(account_id, id, list));
+        members.emplace_back(list.members.begin(), list.members.end());
+      }
     }
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto& hexes = out[i].members;
+    hexes.reserve(members[i].size());
+    for (const auto& member : members[i]) hexes.push_back(member.Hex());
+    std::sort(hexes.begin(), hexes.end());
   }
   return out;
 }
@@ -234,7 +246,7 @@ const SandboxState::CustomerList* SandboxState::FindListLocked(const std::string
 }
 
 ListSnapshot SandboxState::SnapshotLocked(const std::string& ad_account_id, uint64_t id,
-                                          const CustomerList& list, bool with_members) const {
+                                          const CustomerList& list) const {
   ListSnapshot s;
   s.ad_account_id = ad_account_id;
   s.id = std::to_string(id);
@@ -247,11 +259,6 @@ ListSnapshot SandboxState::SnapshotLocked(const std::string& ad_account_id, uint
   s.created_time = list.created_time;
   s.updated_time = list.updated_time;
   s.member_count = list.members.size();
-  if (with_members) {
-    s.members.reserve(list.members.size());
-    for (const auto& member : list.members) s.members.push_back(member.Hex());
-    std::sort(s.members.begin(), s.members.end());
-  }
   return s;
 }
 

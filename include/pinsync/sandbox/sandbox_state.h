@@ -122,7 +122,7 @@ class SandboxState {
 
   int64_t NowSeconds() const;
   ListSnapshot SnapshotLocked(const std::string& ad_account_id, uint64_t id,
-                              const CustomerList& list, bool with_members) const;
+                              const CustomerList& list) const;
   AudienceSnapshot SnapshotLocked(const std::string& ad_account_id, uint64_t id,
                                   const Audience& audience) const;
   const CustomerList* FindListLocked(const std::string& ad_account_id, uint64_t id) const;
