@@ -169,6 +169,13 @@ TEST_F(HelmChartTest, FileModeMountsTheSecretAndPointsConfigAtTheFiles) {
       << "the app id is not secret and has no file key";
   EXPECT_EQ(Volume(objects, "pinterest-secret")["secret"]["secretName"].as<std::string>(),
             "pinsync-pinterest");
+  // uid 10001 reads the files through the pod's fsGroup: the mode must let the group read.
+  // Kubernetes reads a leading-zero mode as octal (YAML 1.1).
+  const std::string mode_text =
+      Volume(objects, "pinterest-secret")["secret"]["defaultMode"].as<std::string>();
+  const int mode = std::stoi(mode_text, nullptr, mode_text.starts_with("0") ? 8 : 10);
+  EXPECT_EQ(mode & 040, 040) << mode_text;
+  EXPECT_EQ(mode & 07, 0) << mode_text;
   const YAML::Node mount = Mount(container, "pinterest-secret");
   EXPECT_EQ(mount["mountPath"].as<std::string>(), "/etc/pinsync/secrets");
   EXPECT_TRUE(mount["readOnly"].as<bool>());
