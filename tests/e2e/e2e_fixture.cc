@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <stdlib.h>
 
+#include <prometheus/registry.h>
+
 #include <filesystem>
 
 #include "pinsync/demo/truth_check.h"
@@ -24,6 +26,18 @@ std::unique_ptr<RunningConnector> RunningConnector::Start(const config::Config& 
 }
 
 RunningConnector::~RunningConnector() { Stop(); }
+
+double RunningConnector::MetricSum(const std::string& name) const {
+  double sum = 0;
+  for (const auto& family : service_->registry()->Collect()) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      sum += family.type == prometheus::MetricType::Counter ? metric.counter.value
+                                                            : metric.gauge.value;
+    }
+  }
+  return sum;
+}
 
 bool RunningConnector::Stop() {
   if (!joined_) {

@@ -45,6 +45,9 @@ class RunningConnector {
 
   // Asks for a graceful stop and joins; idempotent. True if Run returned kRequested.
   bool Stop();
+  // The sum of a metric's samples in the service's registry (thread-safe: prometheus-cpp
+  // collects under its own locks), e.g. pinsync_kafka_assigned_partitions.
+  double MetricSum(const std::string& name) const;
   // Valid after Stop().
   const connector::PipelineCounters& counters() const { return service_->counters(); }
 

@@ -26,28 +26,66 @@ TEST_P(RebalanceTest, OneInstanceStoppedMidRunOthersFinish) {
   sandbox_->SetFaults(slow);
 
   ASSERT_NO_FATAL_FAILURE(ProduceFrom(stream, 1500));
+  // The first member starts alone and creates every list and audience; the others join once
+  // they exist. (Members creating the same list at the same moment is its own test below.)
   std::vector<std::unique_ptr<RunningConnector>> members;
-  for (int i = 0; i < instances; ++i) {
+  members.push_back(RunningConnector::Start(cfg));
+  ASSERT_NE(members.back(), nullptr);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return sandbox_->Lists().size() == 2 * stream.audiences().size() &&
+               sandbox_->Audiences().size() == 2 * stream.audiences().size();
+      },
+      90s, 100ms));
+  for (int i = 1; i < instances; ++i) {
     members.push_back(RunningConnector::Start(cfg));
     ASSERT_NE(members.back(), nullptr);
   }
-  // Mid-run: once some offsets are committed, but well before the end.
+  // The group has rebalanced once every member holds partitions.
   ASSERT_TRUE(WaitFor(
       [&] {
-        auto committed = kafka::CommittedOffsets(bootstraps_, group, {kTopic}, 5s);
-        if (!committed.ok()) return false;
-        for (const auto& [tp, offset] : *committed) {
-          if (offset > 0) return true;
+        for (const auto& member : members) {
+          if (member->MetricSum("pinsync_kafka_assigned_partitions") < 1) return false;
         }
-        return false;
+        return true;
       },
       90s, 100ms));
+  // Mid-run: the stopped member has just been handed new messages (and answers are slow).
   ASSERT_NO_FATAL_FAILURE(ProduceFrom(stream, 750));
   EXPECT_TRUE(members.front()->Stop()) << "the stopped member did not stop gracefully";
   ASSERT_NO_FATAL_FAILURE(ProduceFrom(stream));
 
   EXPECT_TRUE(WaitCaughtUp(group, 150s)) << CommitGap(group);
   for (auto& member : members) EXPECT_TRUE(member->Stop());
+  ExpectFinalState(stream, group);
+}
+
+// Several members starting together on a fresh ad account all see the first batches of every
+// list at once: each list (and its audience) must still be created exactly once.
+TEST_P(RebalanceTest, InstancesStartingTogetherCreateEachListOnce) {
+  const int instances = GetParam();
+  ASSERT_NO_FATAL_FAILURE(StartWorld(6));
+  demo::MembershipStream stream({.events = 1500,
+                                 .audiences = 3,
+                                 .seed = static_cast<uint64_t>(800 + instances),
+                                 .malformed_share = 0.005});
+  const std::string group = fmt::format("e2e-start-together-{}", instances);
+  config::Config cfg = BaseConfig(group);
+  cfg.batching.max_records = 150;
+  sandbox::FaultSpec slow;
+  slow.latency_ms = 50;  // a realistic round trip between looking a name up and creating it
+  sandbox_->SetFaults(slow);
+  ASSERT_NO_FATAL_FAILURE(ProduceFrom(stream));
+  std::vector<std::unique_ptr<RunningConnector>> members;
+  for (int i = 0; i < instances; ++i) {
+    members.push_back(RunningConnector::Start(cfg));
+    ASSERT_NE(members.back(), nullptr);
+  }
+  EXPECT_TRUE(WaitCaughtUp(group, 150s)) << CommitGap(group);
+  for (auto& member : members) EXPECT_TRUE(member->Stop());
+  const auto requests = sandbox_->Requests().by_operation;
+  EXPECT_EQ(requests.count("customer_lists/create") ? requests.at("customer_lists/create") : 0,
+            static_cast<int64_t>(2 * stream.audiences().size()));
   ExpectFinalState(stream, group);
 }
 
