@@ -45,7 +45,7 @@ void BM_PipelinePerMessage(benchmark::State& state) {
   cfg.batching.max_records = static_cast<size_t>(state.range(0));
   ManualClock clock;
   AckingSink sink;
-  auto pipeline = std::make_unique<connector::SyncPipeline>(cfg, clock, sink, nullptr, nullptr);
+  auto pipeline = std::make_unique<connector::SyncPipeline>(cfg, clock, sink, nullptr);
   pipeline->Assign({tp});
   size_t i = 0;
   for (auto _ : state) {
@@ -54,7 +54,7 @@ void BM_PipelinePerMessage(benchmark::State& state) {
     if (i == messages.size()) {
       // Next lap over the same offsets: start a fresh pipeline outside the timing.
       state.PauseTiming();
-      pipeline = std::make_unique<connector::SyncPipeline>(cfg, clock, sink, nullptr, nullptr);
+      pipeline = std::make_unique<connector::SyncPipeline>(cfg, clock, sink, nullptr);
       pipeline->Assign({tp});
       i = 0;
       state.ResumeTiming();

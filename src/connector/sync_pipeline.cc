@@ -41,15 +41,15 @@ double Seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
 SyncPipeline::SyncPipeline(const config::Config& config, const Clock& clock,
                            pinterest::BatchSink& sink, kafka::DeadLetterProducer* dead_letters,
-                           ConnectorStats* stats, decode::DecoderStats* decoder_stats,
-                           identity::IdentityStats* identity_stats)
+                           PipelineStats stats)
     : config_(config),
       clock_(clock),
       sink_(sink),
       dead_letters_(dead_letters),
-      stats_(stats),
-      decoder_(config.kafka.max_message_bytes, decoder_stats),
-      normalizer_(config.identifiers.hash_algorithm, identity_stats),
+      all_stats_(stats),
+      stats_(stats.connector),
+      decoder_(config.kafka.max_message_bytes, stats.decoder),
+      normalizer_(config.identifiers.hash_algorithm, stats.identity),
       aggregator_(aggregate::BatchingPolicyFrom(config), clock) {}
 
 SyncPipeline::~SyncPipeline() = default;
@@ -362,6 +362,8 @@ bool SyncPipeline::Quiescent() const {
 }
 
 void SyncPipeline::UpdateGauges() {
+  if (all_stats_.aggregator) all_stats_.aggregator->Update(aggregator_);
+  if (all_stats_.frontier) all_stats_.frontier->Update(frontier_);
   if (!stats_) return;
   stats_->buffered_records.Set(static_cast<double>(aggregator_.buffered_records()));
   stats_->in_flight_records.Set(static_cast<double>(in_flight_records_));

@@ -27,6 +27,8 @@ struct ConnectorService::Parts {
   std::optional<connector::ConnectorStats> stats;
   std::optional<decode::DecoderStats> decoder_stats;
   std::optional<identity::IdentityStats> identity_stats;
+  std::optional<aggregate::AggregatorStats> aggregator_stats;
+  std::optional<offsets::FrontierStats> frontier_stats;
   pinterest::BatchSinkPtr sink;
   std::unique_ptr<kafka::KafkaDeadLetterProducer> dead_letters;
   std::unique_ptr<kafka::KafkaMessageSource> source;
@@ -55,6 +57,8 @@ Result<std::unique_ptr<ConnectorService>> ConnectorService::Create(config::Confi
   parts->stats.emplace(connector::ConnectorStats::Create(registry));
   parts->decoder_stats.emplace(decode::DecoderStats::Create(registry));
   parts->identity_stats.emplace(identity::IdentityStats::Create(registry));
+  parts->aggregator_stats.emplace(aggregate::AggregatorStats::Create(registry));
+  parts->frontier_stats.emplace(offsets::FrontierStats::Create(registry));
 
   auto sink = pinterest::MakePinterestBatchSink(cfg, SystemClock::Instance(), &registry);
   if (!sink.ok()) return MakeError("pinterest: " + sink.error().message);
@@ -73,8 +77,9 @@ Result<std::unique_ptr<ConnectorService>> ConnectorService::Create(config::Confi
   parts->source = std::move(source.value());
 
   parts->pipeline = std::make_unique<connector::SyncPipeline>(
-      cfg, SystemClock::Instance(), *parts->sink, parts->dead_letters.get(), &*parts->stats,
-      &*parts->decoder_stats, &*parts->identity_stats);
+      cfg, SystemClock::Instance(), *parts->sink, parts->dead_letters.get(),
+      connector::PipelineStats{&*parts->stats, &*parts->decoder_stats, &*parts->identity_stats,
+                               &*parts->aggregator_stats, &*parts->frontier_stats});
   parts->connector = std::make_unique<connector::Connector>(
       cfg, SystemClock::Instance(), *parts->source, *parts->pipeline, &*parts->stats);
   return std::unique_ptr<ConnectorService>(new ConnectorService(std::move(parts)));

@@ -33,7 +33,7 @@ class ConnectorTest : public ::testing::Test {
     config_.kafka.commit_interval = 1h;  // only acknowledgement-driven commits unless advanced
   }
   void Start() {
-    pipeline_ = std::make_unique<SyncPipeline>(config_, clock_, sink_, &dead_letters_, nullptr);
+    pipeline_ = std::make_unique<SyncPipeline>(config_, clock_, sink_, &dead_letters_);
     connector_ = std::make_unique<Connector>(config_, clock_, source_, *pipeline_, nullptr);
   }
   void StepN(int n) {

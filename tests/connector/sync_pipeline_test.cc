@@ -35,8 +35,8 @@ class SyncPipelineTest : public ::testing::Test {
     config_.batching.max_age = 10s;
   }
   void Make(bool with_dead_letters = true) {
-    pipeline_ = std::make_unique<SyncPipeline>(
-        config_, clock_, sink_, with_dead_letters ? &dead_letters_ : nullptr, nullptr);
+    pipeline_ = std::make_unique<SyncPipeline>(config_, clock_, sink_,
+                                               with_dead_letters ? &dead_letters_ : nullptr);
     pipeline_->Assign({kP0, kP1});
   }
   void Feed(const TopicPartition& tp, const std::string& value, const std::string& key = "u") {

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "pinsync/aggregate/aggregator_stats.h"
 #include "pinsync/aggregate/audience_aggregator.h"
 #include "pinsync/common/clock.h"
 #include "pinsync/config/config.h"
@@ -30,6 +31,7 @@
 #include "pinsync/kafka/consumed_message.h"
 #include "pinsync/kafka/dead_letter_producer.h"
 #include "pinsync/kafka/message_source.h"
+#include "pinsync/offsets/frontier_stats.h"
 #include "pinsync/offsets/offset_frontier.h"
 #include "pinsync/offsets/partition_table.h"
 #include "pinsync/pinterest/batch_sink.h"
@@ -49,14 +51,20 @@ struct PipelineCounters {
   uint64_t dead_letters_acknowledged = 0;
 };
 
+// The metrics of every stage the pipeline drives; any may be null (tests).
+struct PipelineStats {
+  ConnectorStats* connector = nullptr;
+  decode::DecoderStats* decoder = nullptr;
+  identity::IdentityStats* identity = nullptr;
+  aggregate::AggregatorStats* aggregator = nullptr;
+  offsets::FrontierStats* frontier = nullptr;
+};
+
 class SyncPipeline {
  public:
   // `dead_letters` may be null: no dead-letter topic, rejected work is counted and skipped.
-  // `stats` may be null (tests).
   SyncPipeline(const config::Config& config, const Clock& clock, pinterest::BatchSink& sink,
-               kafka::DeadLetterProducer* dead_letters, ConnectorStats* stats,
-               decode::DecoderStats* decoder_stats = nullptr,
-               identity::IdentityStats* identity_stats = nullptr);
+               kafka::DeadLetterProducer* dead_letters, PipelineStats stats = {});
   ~SyncPipeline();
   SyncPipeline(const SyncPipeline&) = delete;
   SyncPipeline& operator=(const SyncPipeline&) = delete;
@@ -138,6 +146,7 @@ class SyncPipeline {
   const Clock& clock_;
   pinterest::BatchSink& sink_;
   kafka::DeadLetterProducer* dead_letters_;
+  PipelineStats all_stats_;
   ConnectorStats* stats_;
 
   decode::EventDecoder decoder_;
