@@ -86,13 +86,13 @@ PANELS.append(("Kafka", [
 
 PANELS.append(("Pipeline", [
     ts("Buffered and in-flight records", [
-        (f"sum by (instance) (pinsync_connector_buffered_records{sel()})", "buffered {{instance}}"),
+        (f"sum by (instance) (pinsync_aggregator_buffered_records{sel()})", "buffered {{instance}}"),
         (f"sum by (instance) (pinsync_connector_in_flight_records{sel()})", "in flight {{instance}}"),
     ], description="Buffered: in open batches. In flight: handed to Pinterest, not yet acknowledged. "
                    "Bounded by pipeline.max_buffered_records and max_in_flight_records."),
     ts("Messages by outcome / s", [(f"sum by (result) (rate(pinsync_connector_messages_total{sel()}[$__rate_interval]))", "{{result}}")],
        unit="ops", stack=True),
-    ts("Batches flushed by trigger", [(f"sum by (trigger) (increase(pinsync_connector_batches_flushed_total{sel()}[$__rate_interval]))", "{{trigger}}")],
+    ts("Batches flushed by trigger", [(f"sum by (trigger) (increase(pinsync_aggregator_batches_flushed_total{sel()}[$__rate_interval]))", "{{trigger}}")],
        stack=True, description="size_or_age: batching.max_records or max_age reached; backpressure: "
                                "pipeline.max_buffered_records reached; shutdown: final flush."),
     ts("Records per batch", [

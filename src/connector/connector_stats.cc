@@ -16,10 +16,6 @@ ConnectorStats ConnectorStats::Create(prometheus::Registry& registry) {
           .Name("pinsync_connector_dead_letters_total")
           .Help("Dead-letter copies produced (or skipped without a topic), by reason")
           .Register(registry);
-  auto& flushed = prometheus::BuildCounter()
-                      .Name("pinsync_connector_batches_flushed_total")
-                      .Help("Batches handed to delivery, by what triggered the flush")
-                      .Register(registry);
   auto& completed = prometheus::BuildCounter()
                         .Name("pinsync_connector_batches_completed_total")
                         .Help("Batches whose delivery finished, by outcome")
@@ -53,9 +49,6 @@ ConnectorStats ConnectorStats::Create(prometheus::Registry& registry) {
       .messages_skipped = messages.Add({{"result", "skipped"}}),
       .messages_not_owned = messages.Add({{"result", "not_owned"}}),
       .dead_letters = dead_letters,
-      .flushed_ready = flushed.Add({{"trigger", "size_or_age"}}),
-      .flushed_pressure = flushed.Add({{"trigger", "backpressure"}}),
-      .flushed_shutdown = flushed.Add({{"trigger", "shutdown"}}),
       .batches_acknowledged = completed.Add({{"status", "acknowledged"}}),
       .batches_failed = completed.Add({{"status", "failed"}}),
       .records_rejected = rejected.Add({}),
@@ -65,8 +58,6 @@ ConnectorStats ConnectorStats::Create(prometheus::Registry& registry) {
       .ack_latency = ack_latency.Add(
           {}, prometheus::Histogram::BucketBoundaries{0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300,
                                                       1800, 3600, 14400}),
-      .buffered_records = gauge("pinsync_connector_buffered_records",
-                                "Distinct records in open batches, not yet flushed"),
       .in_flight_records = gauge("pinsync_connector_in_flight_records",
                                  "Records handed to delivery and not yet acknowledged"),
       .held_offsets =

@@ -137,8 +137,7 @@ void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
   if (stats_) stats_->messages_accepted.Increment();
 
   if (aggregator_.buffered_records() > config_.pipeline.max_buffered_records) {
-    Submit(aggregator_.FlushLargestUntil(config_.pipeline.max_buffered_records * 3 / 4),
-           stats_ ? &stats_->flushed_pressure : nullptr);
+    Submit(aggregator_.FlushLargestUntil(config_.pipeline.max_buffered_records * 3 / 4));
   }
 }
 
@@ -209,11 +208,10 @@ void SyncPipeline::ProduceLetter(uint64_t token) {
   ++counters_.dead_letters_produced;
 }
 
-void SyncPipeline::Submit(std::vector<aggregate::Batch> batches, prometheus::Counter* trigger) {
+void SyncPipeline::Submit(std::vector<aggregate::Batch> batches) {
   for (auto& batch : batches) {
     InFlight flight{batch.lowest_offsets, clock_.Now(), batch.size()};
     in_flight_records_ += flight.records;
-    if (trigger) trigger->Increment();
     if (stats_) stats_->batch_records.Observe(static_cast<double>(batch.size()));
     ++counters_.batches_submitted;
     in_flight_.emplace(batch.id, std::move(flight));
@@ -223,7 +221,7 @@ void SyncPipeline::Submit(std::vector<aggregate::Batch> batches, prometheus::Cou
 
 bool SyncPipeline::Pump() {
   auto ready = aggregator_.TakeReady();
-  if (!ready.empty()) Submit(std::move(ready), stats_ ? &stats_->flushed_ready : nullptr);
+  if (!ready.empty()) Submit(std::move(ready));
   bool settled = SettleDeliveries();
   settled |= SettleDeadLetters();
   UpdateGauges();
@@ -231,7 +229,7 @@ bool SyncPipeline::Pump() {
 }
 
 void SyncPipeline::FlushAll() {
-  Submit(aggregator_.FlushAll(), stats_ ? &stats_->flushed_shutdown : nullptr);
+  Submit(aggregator_.FlushAll());
   UpdateGauges();
 }
 
@@ -365,7 +363,6 @@ void SyncPipeline::UpdateGauges() {
   if (all_stats_.aggregator) all_stats_.aggregator->Update(aggregator_);
   if (all_stats_.frontier) all_stats_.frontier->Update(frontier_);
   if (!stats_) return;
-  stats_->buffered_records.Set(static_cast<double>(aggregator_.buffered_records()));
   stats_->in_flight_records.Set(static_cast<double>(in_flight_records_));
   stats_->held_offsets.Set(static_cast<double>(frontier_.held()));
   stats_->assigned_partitions.Set(static_cast<double>(frontier_.assigned_partitions().size()));

@@ -101,8 +101,8 @@ TEST_F(GrafanaDashboardTest, ShowsWhatOperatorsWatch) {
         "pinsync_pinterest_retries_total", "pinsync_pinterest_batch_latency_seconds",
         "pinsync_pinterest_token_refreshes_total", "pinsync_pinterest_account_blocked",
         "pinsync_kafka_dead_letters_total", "pinsync_events_rejected_total",
-        "pinsync_connector_buffered_records", "pinsync_connector_in_flight_records",
-        "pinsync_connector_batches_flushed_total", "pinsync_connector_batch_records",
+        "pinsync_aggregator_buffered_records", "pinsync_connector_in_flight_records",
+        "pinsync_aggregator_batches_flushed_total", "pinsync_connector_batch_records",
         "pinsync_connector_ack_latency_seconds", "pinsync_connector_dead_letters_total",
         "pinsync_connector_paused_partitions"}) {
     EXPECT_TRUE(queried.contains(metric)) << metric << " is on no panel";

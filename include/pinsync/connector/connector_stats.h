@@ -1,5 +1,6 @@
 #pragma once
 // Connector metrics: the data path's flow, backlog and commits. Labels are fixed strings only.
+// Buffering and flushes are the aggregator's own metrics (aggregate/aggregator_stats.h).
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -16,17 +17,12 @@ struct ConnectorStats {
   prometheus::Counter& messages_not_owned;      // result="not_owned": polled after revocation
   // pinsync_connector_dead_letters_total{reason}: copies produced (per message or record).
   prometheus::Family<prometheus::Counter>& dead_letters;
-  // pinsync_connector_batches_flushed_total{trigger}
-  prometheus::Counter& flushed_ready;     // trigger="size_or_age"
-  prometheus::Counter& flushed_pressure;  // trigger="backpressure"
-  prometheus::Counter& flushed_shutdown;  // trigger="shutdown"
   // pinsync_connector_batches_completed_total{status}
   prometheus::Counter& batches_acknowledged;
   prometheus::Counter& batches_failed;
   prometheus::Counter& records_rejected;   // pinsync_connector_records_rejected_total
   prometheus::Histogram& batch_records;    // pinsync_connector_batch_records
   prometheus::Histogram& ack_latency;      // pinsync_connector_ack_latency_seconds
-  prometheus::Gauge& buffered_records;     // pinsync_connector_buffered_records
   prometheus::Gauge& in_flight_records;    // pinsync_connector_in_flight_records
   prometheus::Gauge& held_offsets;         // pinsync_connector_held_offsets
   prometheus::Gauge& paused_partitions;    // pinsync_connector_paused_partitions

@@ -136,7 +136,7 @@ class SyncPipeline {
                          std::string_view reason, Holds holds);
   void StartSettlement(std::vector<Letter> letters, Holds holds);
   void ProduceLetter(uint64_t token);
-  void Submit(std::vector<aggregate::Batch> batches, prometheus::Counter* trigger);
+  void Submit(std::vector<aggregate::Batch> batches);
   bool SettleDeliveries();
   bool SettleDeadLetters();
   void ReleaseHolds(const Holds& holds);
