@@ -88,8 +88,10 @@ config::Config E2eTest::BaseConfig(const std::string& group) const {
   cfg.kafka.topics = {kTopic};
   cfg.kafka.dead_letter_topic = kDeadLetterTopic;
   cfg.kafka.commit_interval = 200ms;
-  // Quick group membership so rebalances and restarts settle in seconds.
-  cfg.kafka.properties = {{"session.timeout.ms", "6000"},
+  // Quick group membership so rebalances and restarts settle in seconds: the mock coordinator
+  // waits session.timeout.ms - 1 s for members in each join round, and a killed member holds
+  // its partitions until its session expires.
+  cfg.kafka.properties = {{"session.timeout.ms", "3000"},
                           {"heartbeat.interval.ms", "300"},
                           {"fetch.wait.max.ms", "50"},
                           {"topic.metadata.refresh.interval.ms", "1000"}};

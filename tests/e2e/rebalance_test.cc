@@ -73,7 +73,9 @@ TEST_P(RebalanceTest, InstancesStartingTogetherCreateEachListOnce) {
   config::Config cfg = BaseConfig(group);
   cfg.batching.max_records = 150;
   sandbox::FaultSpec slow;
-  slow.latency_ms = 50;  // a realistic round trip between looking a name up and creating it
+  // A slow round trip between looking a name up and creating it widens the window in which
+  // two members both find no list.
+  slow.latency_ms = 150;
   sandbox_->SetFaults(slow);
   ASSERT_NO_FATAL_FAILURE(ProduceFrom(stream));
   std::vector<std::unique_ptr<RunningConnector>> members;
