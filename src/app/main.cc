@@ -7,7 +7,8 @@
 #include "pinsync/common/version.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"pinsync: keeps Pinterest customer-list audiences in step with Kafka membership events"};
+  CLI::App app{
+      "pinsync: keeps Pinterest customer-list audiences in step with Kafka membership events"};
   app.set_version_flag("--version", std::string("pinsync ") + pinsync::kVersion);
   app.require_subcommand(1);
 
