@@ -8,7 +8,19 @@
 namespace pinsync::e2e {
 namespace {
 
-class RebalanceTest : public E2eTest, public ::testing::WithParamInterface<int> {};
+class RebalanceTest : public E2eTest, public ::testing::WithParamInterface<int> {
+ protected:
+  // The mock coordinator gives members session.timeout.ms - 1 s to rejoin a rebalance (a real
+  // broker gives max.poll.interval.ms), and a member waiting in its revocation for in-flight
+  // batches (bounded by shutdown.timeout) cannot rejoin meanwhile. Keep that wait inside the
+  // window, or members fence one another in turn.
+  config::Config GroupConfig(const std::string& group) const {
+    config::Config cfg = BaseConfig(group);
+    cfg.kafka.properties["session.timeout.ms"] = "6000";
+    cfg.shutdown.timeout = 4s;
+    return cfg;
+  }
+};
 
 TEST_P(RebalanceTest, OneInstanceStoppedMidRunOthersFinish) {
   const int instances = GetParam();
@@ -18,7 +30,7 @@ TEST_P(RebalanceTest, OneInstanceStoppedMidRunOthersFinish) {
                                  .seed = static_cast<uint64_t>(700 + instances),
                                  .malformed_share = 0.005});
   const std::string group = fmt::format("e2e-rebalance-{}", instances);
-  config::Config cfg = BaseConfig(group);
+  config::Config cfg = GroupConfig(group);
   cfg.batching.max_records = 150;
   // Answers take a little while so the stopped member has work in flight when it goes.
   sandbox::FaultSpec slow;
@@ -70,7 +82,7 @@ TEST_P(RebalanceTest, InstancesStartingTogetherCreateEachListOnce) {
                                  .seed = static_cast<uint64_t>(800 + instances),
                                  .malformed_share = 0.005});
   const std::string group = fmt::format("e2e-start-together-{}", instances);
-  config::Config cfg = BaseConfig(group);
+  config::Config cfg = GroupConfig(group);
   cfg.batching.max_records = 150;
   sandbox::FaultSpec slow;
   // A slow round trip between looking a name up and creating it widens the window in which
