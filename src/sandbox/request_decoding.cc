@@ -49,6 +49,13 @@ Result<std::optional<std::string>, ApiError> StringField(const rapidjson::Value&
   return std::optional<std::string>(std::string(value->GetString(), value->GetStringLength()));
 }
 
+// The required `records` field of a create or update: comma-separated hashes.
+Result<std::vector<HashedId>, ApiError> RecordsField(const rapidjson::Value& object) {
+  auto records = StringField(object, "records", true);
+  if (!records.ok()) return Failed(records.error());
+  return ParseRecords(**records);
+}
+
 template <size_t N>
 Result<Ok, ApiError> CheckEnum(const std::string& value, const char* field,
                                const std::array<std::string_view, N>& allowed) {
@@ -94,11 +101,9 @@ Result<CreateListRequest, ApiError> DecodeCreateList(std::string_view body) {
     if (!check.ok()) return Failed(check.error());
     out.list_type = **list_type;
   }
-  auto records = StringField(*doc, "records", true);
+  auto records = RecordsField(*doc);
   if (!records.ok()) return Failed(records.error());
-  auto parsed = ParseRecords(**records);
-  if (!parsed.ok()) return Failed(parsed.error());
-  out.records = std::move(parsed.value());
+  out.records = std::move(records.value());
   return out;
 }
 
@@ -111,11 +116,9 @@ Result<UpdateListRequest, ApiError> DecodeUpdateList(std::string_view body) {
   auto check = CheckEnum(**op, "operation_type", kOperationTypes);
   if (!check.ok()) return Failed(check.error());
   out.operation = **op == "ADD" ? MembershipOp::kAdd : MembershipOp::kRemove;
-  auto records = StringField(*doc, "records", true);
+  auto records = RecordsField(*doc);
   if (!records.ok()) return Failed(records.error());
-  auto parsed = ParseRecords(**records);
-  if (!parsed.ok()) return Failed(parsed.error());
-  out.records = std::move(parsed.value());
+  out.records = std::move(records.value());
   return out;
 }
 
