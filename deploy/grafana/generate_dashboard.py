@@ -105,7 +105,7 @@ PANELS.append(("Pipeline", [
     ], unit="s", description="How long a flushed batch waits for Pinterest; committed offsets follow."),
     ts("Commit frontier: held offsets and commits", [
         (f"sum by (instance) (pinsync_connector_held_offsets{sel()})", "held {{instance}}"),
-        (f"sum by (result) (increase(pinsync_connector_commits_total{sel()}[$__rate_interval]))", "commits {{result}}"),
+        (f"sum by (outcome) (increase(pinsync_kafka_commits_total{sel()}[$__rate_interval]))", "commits {{outcome}}"),
     ], description="Holds keep the committed offset behind unacknowledged records."),
     ts("Paused partitions (backpressure)", [(f"sum by (instance) (pinsync_connector_paused_partitions{sel()})", "{{instance}}")],
        description="Partitions paused while in-flight records are at their bound."),

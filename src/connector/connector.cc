@@ -70,7 +70,6 @@ void Connector::MaybeCommit(bool settled) {
     auto changed = pipeline_.TakeCommittableChanges();
     if (!changed.empty()) {
       source_.CommitAsync(changed);
-      if (stats_) stats_->commits_ok.Increment();
     }
   }
   // Periodically everything, not only changes, so a failed async commit heals itself.
@@ -80,7 +79,6 @@ void Connector::MaybeCommit(bool settled) {
     pipeline_.TakeCommittableChanges();  // all of it is in this commit
     if (!all.empty()) {
       source_.CommitAsync(all);
-      if (stats_) stats_->commits_ok.Increment();
     }
   }
 }
@@ -132,7 +130,6 @@ bool Connector::Shutdown() {
   if (auto offsets = pipeline_.AllCommittable(); !offsets.empty()) {
     auto status = source_.CommitSync(offsets);
     committed = status.ok();
-    if (stats_) (committed ? stats_->commits_ok : stats_->commits_failed).Increment();
     if (!committed) spdlog::error("final commit failed: {}", status.error().message);
   }
   source_.SetRebalanceListener(nullptr);  // the group is left below; nothing more to settle
@@ -163,7 +160,6 @@ void Connector::OnPartitionsRevoked(const std::vector<TopicPartition>& partition
   }
   if (auto offsets = pipeline_.CommittableFor(partitions); !offsets.empty()) {
     auto status = source_.CommitSync(offsets);
-    if (stats_) (status.ok() ? stats_->commits_ok : stats_->commits_failed).Increment();
     if (!status.ok()) spdlog::warn("commit on revocation failed: {}", status.error().message);
   }
   pipeline_.Forget(partitions);

@@ -35,10 +35,6 @@ ConnectorStats ConnectorStats::Create(prometheus::Registry& registry) {
   auto gauge = [&registry](const char* name, const char* help) -> prometheus::Gauge& {
     return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
   };
-  auto& commits = prometheus::BuildCounter()
-                      .Name("pinsync_connector_commits_total")
-                      .Help("Offset commits issued by the connector, by result")
-                      .Register(registry);
   auto& rebalances = prometheus::BuildCounter()
                          .Name("pinsync_connector_rebalances_total")
                          .Help("Partition assignment changes seen (assigned or revoked)")
@@ -66,8 +62,6 @@ ConnectorStats ConnectorStats::Create(prometheus::Registry& registry) {
           gauge("pinsync_connector_paused_partitions", "Partitions paused by backpressure"),
       .assigned_partitions =
           gauge("pinsync_connector_assigned_partitions", "Partitions assigned to this member"),
-      .commits_ok = commits.Add({{"result", "ok"}}),
-      .commits_failed = commits.Add({{"result", "failed"}}),
       .rebalances = rebalances.Add({}),
   };
 }

@@ -1,5 +1,6 @@
 #pragma once
-// Connector metrics: the data path's flow, backlog and commits. Labels are fixed strings only.
+// Connector metrics: the data path's flow and backlog. Labels are fixed strings only.
+// Commit outcomes are counted by the Kafka layer (pinsync_kafka_commits_total).
 // Buffering and flushes are the aggregator's own metrics (aggregate/aggregator_stats.h).
 
 #include <prometheus/counter.h>
@@ -27,10 +28,7 @@ struct ConnectorStats {
   prometheus::Gauge& held_offsets;         // pinsync_connector_held_offsets
   prometheus::Gauge& paused_partitions;    // pinsync_connector_paused_partitions
   prometheus::Gauge& assigned_partitions;  // pinsync_connector_assigned_partitions
-  // pinsync_connector_commits_total{result}
-  prometheus::Counter& commits_ok;
-  prometheus::Counter& commits_failed;
-  prometheus::Counter& rebalances;  // pinsync_connector_rebalances_total
+  prometheus::Counter& rebalances;         // pinsync_connector_rebalances_total
 
   prometheus::Counter& DeadLetter(std::string_view reason) {
     return dead_letters.Add({{"reason", std::string(reason)}});
