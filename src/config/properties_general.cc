@@ -98,6 +98,20 @@ const Property kRows[] = {
          [](const Config& c, const std::string&) {
            return NumberValue(static_cast<int64_t>(c.pipeline.max_in_flight_records));
          }},
+    {.name = "pipeline.handoff_margin",
+     .type = PropertyType::kDuration,
+     .default_text = "5s",
+     .min = 0,
+     .max = 3'600'000,
+     .description = "A partition that moves to this replica is not delivered from until "
+                    "session.timeout.ms + pinterest.request_timeout + this margin have passed, so "
+                    "its previous owner's last requests land first (docs/pinterest.md, "
+                    "\"Ordering across owners\"). Covers clock rate differences and Pinterest's "
+                    "own processing time.",
+     .apply = [](Config& c, const std::string&,
+                 const PropertyValue& v) { c.pipeline.handoff_margin = v.duration; },
+     .read = [](const Config& c,
+                const std::string&) { return DurationValue(c.pipeline.handoff_margin); }},
     {.name = "shutdown.timeout",
      .type = PropertyType::kDuration,
      .default_text = "25s",

@@ -11,6 +11,8 @@ namespace {
 // Between pump rounds while waiting on delivery (revocation, shutdown): short enough to commit
 // promptly, long enough not to spin.
 constexpr auto kWaitRound = std::chrono::milliseconds(5);
+// Longest a revocation waits for requests already on the wire (see OnPartitionsRevoked).
+constexpr auto kRevocationWait = std::chrono::milliseconds(1000);
 // Poll timeout in the main loop: bounds how late an age-triggered flush can be.
 constexpr auto kPollTimeout = std::chrono::milliseconds(100);
 
@@ -139,7 +141,11 @@ bool Connector::Shutdown() {
 }
 
 void Connector::OnPartitionsAssigned(const std::vector<TopicPartition>& partitions) {
-  spdlog::info("assigned {}", Describe(partitions));
+  spdlog::info(
+      "assigned {}; their records are sent from {} s on, once a previous owner's "
+      "requests can no longer land",
+      Describe(partitions),
+      std::chrono::duration_cast<std::chrono::seconds>(config_.PartitionHandoffDelay()).count());
   if (stats_) stats_->rebalances.Increment();
   pipeline_.Assign(partitions);
   if (paused_) source_.Pause(partitions);  // still under backpressure
@@ -148,14 +154,18 @@ void Connector::OnPartitionsAssigned(const std::vector<TopicPartition>& partitio
 void Connector::OnPartitionsRevoked(const std::vector<TopicPartition>& partitions) {
   spdlog::info("revoking {}", Describe(partitions));
   if (stats_) stats_->rebalances.Increment();
-  // The new owner replays everything after the last commit: drop what is only buffered here,
-  // and give what is already in flight a bounded chance to be acknowledged and committed, so
-  // it is not sent twice and never overtaken by the new owner's later changes.
+  // The new owner replays everything after the last commit: drop what is only buffered here and
+  // withdraw the partitions' records from delivery, so no request of ours carrying them starts
+  // from now on (the new owner waits out the ones already on the wire). Then a short wait lets
+  // requests already on the wire be acknowledged, so their offsets are committed and not
+  // replayed. It stays short: the whole group waits for this callback, and a long wait here is
+  // what made members time out of the rebalance and lose every partition.
   pipeline_.DropBuffered(partitions);
-  const bool settled = PumpUntil([&] { return !pipeline_.HoldsAny(partitions); },
-                                 clock_.Now() + config_.shutdown.timeout);
+  const auto wait = std::min<Duration>(config_.shutdown.timeout, kRevocationWait);
+  const bool settled =
+      PumpUntil([&] { return !pipeline_.HoldsAny(partitions); }, clock_.Now() + wait);
   if (!settled) {
-    spdlog::warn("revoking {} with unacknowledged batches; the new owner will replay them",
+    spdlog::info("revoking {} with unacknowledged batches; the new owner replays them",
                  Describe(partitions));
   }
   if (auto offsets = pipeline_.CommittableFor(partitions); !offsets.empty()) {

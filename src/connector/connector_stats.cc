@@ -39,6 +39,12 @@ ConnectorStats ConnectorStats::Create(prometheus::Registry& registry) {
                          .Name("pinsync_connector_rebalances_total")
                          .Help("Partition assignment changes seen (assigned or revoked)")
                          .Register(registry);
+  auto& withdrawn = prometheus::BuildCounter()
+                        .Name("pinsync_connector_records_withdrawn_total")
+                        .Help(
+                            "Unsent records taken back from delivery when their partition left "
+                            "this member")
+                        .Register(registry);
   return ConnectorStats{
       .messages_accepted = messages.Add({{"result", "accepted"}}),
       .messages_dead_lettered = messages.Add({{"result", "dead_lettered"}}),
@@ -63,6 +69,10 @@ ConnectorStats ConnectorStats::Create(prometheus::Registry& registry) {
       .assigned_partitions =
           gauge("pinsync_connector_assigned_partitions", "Partitions assigned to this member"),
       .rebalances = rebalances.Add({}),
+      .records_withdrawn = withdrawn.Add({}),
+      .embargoed_partitions =
+          gauge("pinsync_connector_handoff_embargoed_partitions",
+                "Partitions that moved here and wait out their previous owner's requests"),
   };
 }
 

@@ -55,18 +55,60 @@ SyncPipeline::SyncPipeline(const config::Config& config, const Clock& clock,
 SyncPipeline::~SyncPipeline() = default;
 
 void SyncPipeline::Assign(const std::vector<TopicPartition>& partitions) {
-  for (const auto& tp : partitions) frontier_.Assign(partitions_.Intern(tp));
+  const SteadyTime until = clock_.Now() + config_.PartitionHandoffDelay();
+  for (const auto& tp : partitions) {
+    const aggregate::PartitionId id = partitions_.Intern(tp);
+    frontier_.Assign(id);
+    // Whoever had it may still have requests on the wire, or not know yet that it lost it.
+    embargo_until_[id] = until;
+  }
   UpdateGauges();
 }
 
+size_t SyncPipeline::embargoed_partitions() const {
+  const SteadyTime now = clock_.Now();
+  return static_cast<size_t>(std::count_if(embargo_until_.begin(), embargo_until_.end(),
+                                            [now](const auto& e) { return e.second > now; }));
+}
+
+SteadyTime SyncPipeline::EmbargoFor(const aggregate::Batch& batch) {
+  SteadyTime not_before{};
+  // lowest_offsets names every partition that contributed a change to the batch.
+  for (const auto& [partition, offset] : batch.lowest_offsets) {
+    auto it = embargo_until_.find(partition);
+    if (it != embargo_until_.end()) not_before = std::max(not_before, it->second);
+  }
+  return not_before;
+}
+
+void SyncPipeline::WithdrawFromDelivery(const std::vector<aggregate::PartitionId>& partitions) {
+  if (partitions.empty()) return;
+  size_t withdrawn = 0;
+  if (!sink_.Withdraw(partitions, &withdrawn)) {
+    // Not confirmed in time by the delivery thread (stuck in a callback?): the handoff delay on
+    // the next owner's side still covers a request started meanwhile, within request_timeout.
+    spdlog::error("delivery did not confirm withdrawing {} partition(s) in time", partitions.size());
+  }
+  counters_.records_withdrawn += withdrawn;
+  if (stats_) stats_->records_withdrawn.Increment(static_cast<double>(withdrawn));
+  if (withdrawn > 0) {
+    spdlog::info("withdrew {} unsent record(s) of {} partition(s) from delivery; their next "
+                 "owner sends them",
+                 withdrawn, partitions.size());
+  }
+}
+
 void SyncPipeline::DropBuffered(const std::vector<TopicPartition>& partitions) {
+  std::vector<aggregate::PartitionId> ids;
   for (const auto& tp : partitions) {
     auto id = partitions_.Find(tp);
     if (!id) continue;
     // The dropped records' holds stay in the frontier until Forget, so nothing at or past the
     // lowest dropped offset is committed: the next owner must replay it.
     aggregator_.DropPartition(*id);
+    ids.push_back(*id);
   }
+  WithdrawFromDelivery(ids);
   UpdateGauges();
 }
 
@@ -89,16 +131,22 @@ bool SyncPipeline::HoldsAny(const std::vector<TopicPartition>& partitions) const
 }
 
 void SyncPipeline::Forget(const std::vector<TopicPartition>& partitions) {
+  std::vector<aggregate::PartitionId> ids;
   for (const auto& tp : partitions) {
     auto id = partitions_.Find(tp);
     if (!id) continue;
+    ids.push_back(*id);
     aggregator_.DropPartition(*id);
     frontier_.Revoke(*id);
-    // Unsettled work keeps running, but must not release holds of a later assignment of p.
+    embargo_until_.erase(*id);
+    // Batches still in delivery lose p's records below; their holds of p must not release
+    // holds of a later assignment of p.
     auto of_p = [p = *id](const auto& hold) { return hold.first == p; };
     for (auto& [_, flight] : in_flight_) std::erase_if(flight.holds, of_p);
     for (auto& [_, settlement] : settlements_) std::erase_if(settlement.holds, of_p);
   }
+  // Lost partitions come here without DropBuffered; for revoked ones this withdraws nothing new.
+  WithdrawFromDelivery(ids);
   UpdateGauges();
 }
 
@@ -210,6 +258,7 @@ void SyncPipeline::ProduceLetter(uint64_t token) {
 
 void SyncPipeline::Submit(std::vector<aggregate::Batch> batches) {
   for (auto& batch : batches) {
+    batch.not_before = EmbargoFor(batch);
     InFlight flight{batch.lowest_offsets, clock_.Now(), batch.size()};
     in_flight_records_ += flight.records;
     if (stats_) stats_->batch_records.Observe(static_cast<double>(batch.size()));
@@ -366,6 +415,7 @@ void SyncPipeline::UpdateGauges() {
   stats_->in_flight_records.Set(static_cast<double>(in_flight_records_));
   stats_->held_offsets.Set(static_cast<double>(frontier_.held()));
   stats_->assigned_partitions.Set(static_cast<double>(frontier_.assigned_partitions().size()));
+  stats_->embargoed_partitions.Set(static_cast<double>(embargoed_partitions()));
 }
 
 }  // namespace pinsync::connector

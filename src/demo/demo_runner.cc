@@ -103,11 +103,21 @@ int RunDemo(const DemoOptions& options, std::FILE* out) {
   cfg.batching.max_records = options.max_records;
   cfg.batching.max_age = options.max_age;
   cfg.shutdown.timeout = std::chrono::seconds(10);
+  // A member delivers a partition that moved to it only after the handoff delay (session
+  // timeout + request timeout + margin; docs/pinterest.md, "Ordering across owners"): short
+  // timings keep that to a few seconds here, where no previous owner exists.
+  cfg.kafka.properties["session.timeout.ms"] = "3000";
+  cfg.kafka.properties["heartbeat.interval.ms"] = "500";
+  cfg.pinterest.request_timeout = std::chrono::seconds(3);
+  cfg.pipeline.handoff_margin = std::chrono::milliseconds(500);
   auto service = service::ConnectorService::Create(cfg, {.serve_metrics = false});
   if (!service.ok()) {
     Say(out, "demo: cannot start the connector: " + service.error().message);
     return 1;
   }
+  Say(out, fmt::format("demo: the connector starts; delivery begins once the partitions' "
+                       "handoff delay ({:.1f} s) has passed",
+                       std::chrono::duration<double>(cfg.PartitionHandoffDelay()).count()));
   std::atomic<bool> stop{false};
   std::thread runner([&] { (*service)->Run(stop); });
 

@@ -91,6 +91,60 @@ void DeliveryEngine::Submit(aggregate::Batch batch) {
   it->second.jobs.push_back(std::move(job));
 }
 
+bool DeliveryEngine::IsWithdrawn(const Job& job, aggregate::PartitionId partition) {
+  return std::find(job.withdrawn.begin(), job.withdrawn.end(), partition) != job.withdrawn.end();
+}
+
+size_t DeliveryEngine::Withdraw(const std::vector<aggregate::PartitionId>& partitions) {
+  if (partitions.empty()) return 0;
+  auto of_partitions = [&partitions](const aggregate::BatchRecord& r) {
+    return std::find(partitions.begin(), partitions.end(), r.partition) != partitions.end();
+  };
+  size_t removed = 0;
+  for (auto& [key, list] : lists_) {
+    for (auto& job_ptr : list.jobs) {
+      Job& job = *job_ptr;
+      if (!job.activated) {
+        // Nothing planned yet: take the records out of the batch itself.
+        removed += std::erase_if(job.batch.adds, of_partitions);
+        removed += std::erase_if(job.batch.removes, of_partitions);
+        continue;
+      }
+      for (aggregate::PartitionId p : partitions) {
+        if (!IsWithdrawn(job, p)) job.withdrawn.push_back(p);
+      }
+      // Planned requests hold indices into the batch: prune the indices, keep the batch whole
+      // until the job finishes.
+      auto prune = [&](MembershipOp op, RecordChunk& chunk) {
+        const auto& records = op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
+        removed += std::erase_if(chunk, [&](uint32_t i) { return of_partitions(records[i]); });
+      };
+      for (Work& work : job.ready) prune(work.op, work.records);
+      for (RecordChunk& chunk : job.deferred_adds) prune(MembershipOp::kAdd, chunk);
+      std::erase_if(job.deferred_adds, [](const RecordChunk& c) { return c.empty(); });
+      std::erase_if(job.ready, [&](Work& work) { return !PruneWithdrawn(job, work); });
+    }
+    // A head batch left with nothing to do finishes now.
+    MaybeFinish(list);
+  }
+  return removed;
+}
+
+bool DeliveryEngine::PruneWithdrawn(Job& job, Work& work) const {
+  if (job.withdrawn.empty()) return true;
+  if (work.step != Step::kUpdate && work.step != Step::kCreateList) return true;
+  const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
+  std::erase_if(work.records, [&](uint32_t i) { return IsWithdrawn(job, records[i].partition); });
+  if (!work.records.empty()) return true;
+  if (work.step == Step::kCreateList && !job.deferred_adds.empty()) {
+    // The create carries the next chunk that still has records (Withdraw emptied none of them).
+    work.records = std::move(job.deferred_adds.front());
+    job.deferred_adds.pop_front();
+    return true;
+  }
+  return false;  // an update with no records left, or a create with no adds left: skip it
+}
+
 std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> DeliveryEngine::TakeFinished() {
   return std::exchange(finished_, {});
 }
@@ -101,9 +155,12 @@ std::string DeliveryEngine::AccountUrl(const std::string& ad_account_id) const {
 
 void DeliveryEngine::Pump() {
   tokens_.Pump();
-  // Activate the head batch of every list; a batch with nothing to send finishes at once.
+  const SteadyTime now = clock_.Now();
+  // Activate the head batch of every list once its embargo (not_before) has passed; a batch with
+  // nothing to send finishes at once.
   for (auto& [key, list] : lists_) {
-    while (!list.jobs.empty() && !list.jobs.front()->activated) {
+    while (!list.jobs.empty() && !list.jobs.front()->activated &&
+           list.jobs.front()->batch.not_before <= now) {
       Activate(list, *list.jobs.front());
       MaybeFinish(list);
     }
@@ -111,7 +168,6 @@ void DeliveryEngine::Pump() {
   const std::string* token = tokens_.Current();
   if (token == nullptr) return;  // waiting for a refresh, or held: nothing may go out
   const size_t max_in_flight = static_cast<size_t>(std::max(1, api_.max_concurrent_requests));
-  const SteadyTime now = clock_.Now();
   // Round robin: one request per list per round, each round starting after the list served
   // last, so neither a big batch nor an early key in map order starves the others of tokens.
   bool started = true;
@@ -132,6 +188,9 @@ void DeliveryEngine::Pump() {
 
 bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
                                  const std::string& token) {
+  // Retries and split halves of requests that were on the wire during a Withdraw come back
+  // here: they lose their withdrawn records before anything is sent again.
+  std::erase_if(job.ready, [&](Work& w) { return !PruneWithdrawn(job, w); });
   auto work = std::find_if(job.ready.begin(), job.ready.end(),
                            [now](const Work& w) { return w.not_before <= now; });
   if (work == job.ready.end()) return false;
@@ -255,6 +314,16 @@ void DeliveryEngine::MaybeFinish(ListState& list) {
   if (list.jobs.empty()) return;
   Job& job = *list.jobs.front();
   if (!job.activated || job.in_flight > 0 || !job.ready.empty()) return;
+  if (!job.withdrawn.empty()) {
+    // Withdrawn records belong to another owner now: they are neither acknowledged nor failed
+    // here, so the outcome does not carry them (no dead letter for them either).
+    auto withdrawn = [&job](const aggregate::BatchRecord& r) {
+      return IsWithdrawn(job, r.partition);
+    };
+    std::erase_if(job.batch.adds, withdrawn);
+    std::erase_if(job.batch.removes, withdrawn);
+    std::erase_if(job.rejected, withdrawn);
+  }
   DeliveryOutcome outcome;
   outcome.batch_id = job.batch.id;
   if (job.failure) {

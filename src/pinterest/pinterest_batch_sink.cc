@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -18,6 +20,8 @@ namespace {
 
 // Longest the delivery thread sleeps between turns: bounds Stop() and timer lateness.
 constexpr std::chrono::milliseconds kLoopTick{20};
+// How long Withdraw waits for the delivery thread to apply it (it normally takes one turn).
+constexpr std::chrono::seconds kWithdrawWait{5};
 
 class PinterestBatchSink final : public BatchSink {
  public:
@@ -47,15 +51,39 @@ class PinterestBatchSink final : public BatchSink {
       std::lock_guard lock(mu_);
       if (stopped_) return;
       pending_records_ += batch.size();
-      incoming_.push_back(std::move(batch));
+      submitted_sizes_[batch.id] = batch.size();
+      incoming_.push_back(Command{std::move(batch), {}});
     }
     transport_->Wakeup();
+  }
+
+  bool Withdraw(const std::vector<aggregate::PartitionId>& partitions, size_t* withdrawn) override {
+    if (withdrawn != nullptr) *withdrawn = 0;
+    std::unique_lock lock(mu_);
+    if (stopped_) return true;  // the delivery thread is gone: nothing can start
+    const uint64_t ticket = ++withdraw_requested_;
+    // Queued behind the batches submitted before it, so those are withdrawn from as well.
+    incoming_.push_back(Command{std::nullopt, partitions, ticket});
+    lock.unlock();
+    transport_->Wakeup();
+    lock.lock();
+    const bool applied = withdraw_done_cv_.wait_for(
+        lock, kWithdrawWait, [&] { return withdraw_applied_ >= ticket || stopped_; });
+    if (withdrawn != nullptr) *withdrawn = withdrawn_by_ticket_[ticket];
+    withdrawn_by_ticket_.erase(ticket);
+    return applied;
   }
 
   std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> DrainOutcomes() override {
     std::lock_guard lock(mu_);
     auto out = std::exchange(outcomes_, {});
-    for (const auto& [outcome, batch] : out) pending_records_ -= batch.size();
+    for (const auto& [outcome, batch] : out) {
+      // Withdrawn records leave the batch on the way, so count what was submitted.
+      auto size = submitted_sizes_.find(outcome.batch_id);
+      if (size == submitted_sizes_.end()) continue;
+      pending_records_ -= size->second;
+      submitted_sizes_.erase(size);
+    }
     return out;
   }
 
@@ -70,19 +98,39 @@ class PinterestBatchSink final : public BatchSink {
       stopped_ = true;
     }
     stop_.store(true);
+    withdraw_done_cv_.notify_all();
     if (transport_) transport_->Wakeup();
     if (thread_.joinable()) thread_.join();
   }
 
  private:
+  // A batch to submit or partitions to withdraw, kept in one queue so their order holds.
+  struct Command {
+    std::optional<aggregate::Batch> batch;
+    std::vector<aggregate::PartitionId> withdraw;
+    uint64_t ticket = 0;
+  };
+
   void Run() {
     while (!stop_.load()) {
-      std::vector<aggregate::Batch> incoming;
+      std::vector<Command> incoming;
       {
         std::lock_guard lock(mu_);
         incoming.swap(incoming_);
       }
-      for (auto& batch : incoming) engine_->Submit(std::move(batch));
+      for (auto& command : incoming) {
+        if (command.batch) {
+          engine_->Submit(std::move(*command.batch));
+          continue;
+        }
+        const size_t removed = engine_->Withdraw(command.withdraw);
+        {
+          std::lock_guard lock(mu_);
+          withdrawn_by_ticket_[command.ticket] = removed;
+          withdraw_applied_ = command.ticket;
+        }
+        withdraw_done_cv_.notify_all();
+      }
       engine_->Pump();
       transport_->Poll(kLoopTick);
       engine_->Pump();
@@ -106,9 +154,14 @@ class PinterestBatchSink final : public BatchSink {
 
   mutable std::mutex mu_;
   bool stopped_ = false;
-  std::vector<aggregate::Batch> incoming_;
+  std::vector<Command> incoming_;
   std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> outcomes_;
   size_t pending_records_ = 0;
+  std::map<uint64_t, size_t> submitted_sizes_;  // by batch id, until drained
+  std::condition_variable withdraw_done_cv_;
+  uint64_t withdraw_requested_ = 0;
+  uint64_t withdraw_applied_ = 0;
+  std::map<uint64_t, size_t> withdrawn_by_ticket_;
 };
 
 }  // namespace

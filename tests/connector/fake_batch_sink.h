@@ -30,6 +30,25 @@ class FakeBatchSink final : public pinterest::BatchSink {
   }
   size_t PendingRecords() const override { return pending_records_; }
   void Stop() override {}
+  // Like the real sink: the partitions' records leave every batch not yet completed.
+  bool Withdraw(const std::vector<aggregate::PartitionId>& partitions, size_t* withdrawn) override {
+    size_t removed = 0;
+    auto of = [&](const aggregate::BatchRecord& r) {
+      return std::find(partitions.begin(), partitions.end(), r.partition) != partitions.end();
+    };
+    for (auto& batch : submitted_) {
+      removed += std::erase_if(batch.adds, of);
+      removed += std::erase_if(batch.removes, of);
+    }
+    pending_records_ -= removed;
+    withdrawals_.push_back(partitions);
+    if (withdrawn != nullptr) *withdrawn = removed;
+    return true;
+  }
+  // Every Withdraw call's partitions, in order.
+  const std::vector<std::vector<aggregate::PartitionId>>& withdrawals() const {
+    return withdrawals_;
+  }
 
   // Submitted, not yet completed, in submission order.
   std::deque<aggregate::Batch>& submitted() { return submitted_; }
@@ -52,6 +71,7 @@ class FakeBatchSink final : public pinterest::BatchSink {
   std::vector<std::pair<pinterest::DeliveryOutcome, aggregate::Batch>> done_;
   size_t pending_records_ = 0;
   size_t delivered_records_ = 0;
+  std::vector<std::vector<aggregate::PartitionId>> withdrawals_;
   bool auto_ack_;
 };
 

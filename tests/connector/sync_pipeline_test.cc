@@ -282,5 +282,75 @@ TEST_F(SyncPipelineTest, ShutdownFlushesEverything) {
   EXPECT_TRUE(pipeline_->Quiescent());
 }
 
+// Ordering across owners (SyncPipeline::Assign): a partition leaving this member is withdrawn
+// from delivery; a partition arriving waits out its previous owner's requests.
+TEST_F(SyncPipelineTest, RevokedPartitionIsWithdrawnFromBatchesInDelivery) {
+  Make();
+  Feed(kP0, Event("vip", "add", "p0@example.com"));
+  Feed(kP1, Event("vip", "add", "p1@example.com"));
+  AgeOut();
+  ASSERT_EQ(sink_.submitted().size(), 1u);
+  ASSERT_EQ(sink_.submitted()[0].adds.size(), 2u);
+  pipeline_->DropBuffered({kP1});
+  ASSERT_EQ(sink_.withdrawals().size(), 1u);
+  EXPECT_EQ(sink_.submitted()[0].adds.size(), 1u) << "P1's record left the batch in delivery";
+  EXPECT_EQ(pipeline_->counters().records_withdrawn, 1u);
+  EXPECT_EQ(pipeline_->CommittableFor({kP1}).at(0).second, 0)
+      << "withdrawn records are never committed: the next owner replays them";
+  pipeline_->Forget({kP1});
+  sink_.CompleteAll();
+  pipeline_->Pump();
+  EXPECT_EQ(Committable(kP0), 1);
+}
+
+TEST_F(SyncPipelineTest, LostPartitionIsWithdrawnFromBatchesInDelivery) {
+  Make();
+  Feed(kP1, Event("vip", "remove", "p1@example.com"));
+  AgeOut();
+  ASSERT_EQ(sink_.submitted().size(), 1u);
+  pipeline_->Forget({kP1});  // lost: no DropBuffered first
+  EXPECT_EQ(sink_.submitted()[0].size(), 0u);
+  EXPECT_EQ(pipeline_->counters().records_withdrawn, 1u);
+}
+
+TEST_F(SyncPipelineTest, ArrivingPartitionsRecordsWaitForTheHandoffDelay) {
+  config_.kafka.properties["session.timeout.ms"] = "6000";
+  config_.pinterest.request_timeout = 10s;
+  config_.pipeline.handoff_margin = 2s;
+  ASSERT_EQ(config_.PartitionHandoffDelay(), 18s);
+  const SteadyTime assigned = clock_.Now();
+  Make();  // assigns P0 and P1 now
+  EXPECT_EQ(pipeline_->embargoed_partitions(), 2u);
+  Feed(kP0, Event("vip", "add", "early@example.com"));
+  AgeOut();
+  ASSERT_EQ(sink_.submitted().size(), 1u);
+  EXPECT_EQ(sink_.submitted()[0].not_before, assigned + 18s);
+
+  clock_.Advance(20s);  // both embargoes are over
+  EXPECT_EQ(pipeline_->embargoed_partitions(), 0u);
+  Feed(kP0, Event("vip", "add", "later@example.com"));
+  AgeOut();
+  ASSERT_EQ(sink_.submitted().size(), 2u);
+  EXPECT_LE(sink_.submitted()[1].not_before, clock_.Now());
+
+  // P1 moves away and comes back: a batch with any of its records waits again.
+  pipeline_->DropBuffered({kP1});
+  pipeline_->Forget({kP1});
+  const SteadyTime back = clock_.Now();
+  pipeline_->Assign({kP1});
+  EXPECT_EQ(pipeline_->embargoed_partitions(), 1u);
+  Feed(kP0, Event("vip", "add", "mixed0@example.com"));
+  Feed(kP1, Event("vip", "add", "mixed1@example.com"));
+  AgeOut();
+  ASSERT_EQ(sink_.submitted().size(), 3u);
+  EXPECT_EQ(sink_.submitted()[2].not_before, back + 18s);
+}
+
+TEST(PartitionHandoffDelayTest, DefaultsToLibrdkafkasSessionTimeout) {
+  config::Config config;
+  EXPECT_EQ(config.PartitionHandoffDelay(),
+            std::chrono::milliseconds(45000) + config.pinterest.request_timeout + 5s);
+}
+
 }  // namespace
 }  // namespace pinsync::connector

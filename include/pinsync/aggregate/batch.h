@@ -44,6 +44,9 @@ struct Batch {
   // frontier holds these until the batch is acknowledged.
   std::vector<std::pair<PartitionId, int64_t>> lowest_offsets;
   SteadyTime opened_at{};
+  // Delivery starts no request for this batch before then: a partition that just moved here is
+  // embargoed until its previous owner's requests can no longer land (see SyncPipeline::Assign).
+  SteadyTime not_before{};
 
   size_t size() const { return adds.size() + removes.size(); }
 };

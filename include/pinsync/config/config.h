@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,6 +67,7 @@ struct IdentifiersConfig {
 struct PipelineConfig {
   size_t max_buffered_records = 2'000'000;   // across all open batches; then flush largest early
   size_t max_in_flight_records = 4'000'000;  // handed to delivery, not yet acknowledged; then pause
+  Millis handoff_margin{5000};  // added to the partition handoff delay (PartitionHandoffDelay)
 };
 
 struct ShutdownConfig {
@@ -109,6 +111,21 @@ struct Config {
       if (it->second.max_age) b.max_age = *it->second.max_age;
     }
     return b;
+  }
+  // How long a partition that just moved to this process waits before any of its records is
+  // sent: the longest its previous owner may still start a request without knowing it lost the
+  // partition (session.timeout.ms), plus the longest such a request can take to land
+  // (pinterest.request_timeout), plus pipeline.handoff_margin.
+  Millis PartitionHandoffDelay() const {
+    Millis session{45000};  // librdkafka's default session.timeout.ms
+    if (auto it = kafka.properties.find("session.timeout.ms"); it != kafka.properties.end()) {
+      try {
+        session = Millis(std::stoll(it->second));
+      } catch (const std::exception&) {
+        // librdkafka rejects the value at start-up; keep the default meanwhile.
+      }
+    }
+    return session + pinterest.request_timeout + pipeline.handoff_margin;
   }
   const std::string& AdAccountFor(const std::string& audience_id) const {
     if (auto it = audiences.find(audience_id);

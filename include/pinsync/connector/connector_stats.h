@@ -29,6 +29,12 @@ struct ConnectorStats {
   prometheus::Gauge& paused_partitions;    // pinsync_connector_paused_partitions
   prometheus::Gauge& assigned_partitions;  // pinsync_connector_assigned_partitions
   prometheus::Counter& rebalances;         // pinsync_connector_rebalances_total
+  // pinsync_connector_records_withdrawn_total: unsent records taken back from delivery because
+  // their partition left this member (the next owner sends them).
+  prometheus::Counter& records_withdrawn;
+  // pinsync_connector_handoff_embargoed_partitions: partitions that just moved here, whose
+  // records wait until their previous owner's requests can no longer land.
+  prometheus::Gauge& embargoed_partitions;
 
   prometheus::Counter& DeadLetter(std::string_view reason) {
     return dead_letters.Add({{"reason", std::string(reason)}});

@@ -49,6 +49,7 @@ struct PipelineCounters {
   uint64_t records_rejected = 0;
   uint64_t dead_letters_produced = 0;
   uint64_t dead_letters_acknowledged = 0;
+  uint64_t records_withdrawn = 0;
 };
 
 // The metrics of every stage the pipeline drives; any may be null (tests).
@@ -70,14 +71,26 @@ class SyncPipeline {
   SyncPipeline& operator=(const SyncPipeline&) = delete;
 
   // Assignment changes, from the consumer's rebalance callbacks.
+  //
+  // Ordering across owners (the invariant: for any record, Pinterest applies its changes in the
+  // order they appear in its partition). A partition that leaves this member is withdrawn from
+  // delivery at once (DropBuffered / Forget): no request carrying its records starts afterwards,
+  // so only requests already on the wire can still land, within pinterest.request_timeout. A
+  // partition that arrives here (Assign) is embargoed for config.PartitionHandoffDelay(): its
+  // records go out in batches whose not_before is past the embargo, by when every request of
+  // the previous owner has landed or timed out, even one that had not yet noticed it lost the
+  // partition (session.timeout.ms). docs/pinterest.md, "Ordering across owners".
   void Assign(const std::vector<TopicPartition>& partitions);
-  // Drops the partitions' records from open batches (the next owner replays them). Call before
-  // waiting for their in-flight work and committing them; then Forget.
+  // Drops the partitions' records from open batches and withdraws them from every batch in
+  // delivery (the next owner replays them). Call before committing them; then Forget.
   void DropBuffered(const std::vector<TopicPartition>& partitions);
   // True while an in-flight batch or unacknowledged dead-letter copy holds one of them.
   bool HoldsAny(const std::vector<TopicPartition>& partitions) const;
-  // Stops tracking the partitions: their holds are dropped, later outcomes ignore them.
+  // Stops tracking the partitions: buffered records are dropped and withdrawn from delivery,
+  // their holds are dropped, later outcomes ignore them.
   void Forget(const std::vector<TopicPartition>& partitions);
+  // Partitions still embargoed after a handoff (see Assign).
+  size_t embargoed_partitions() const;
 
   // One consumed message. Messages of partitions not assigned are ignored.
   void OnMessage(const kafka::ConsumedMessage& message);
@@ -140,6 +153,8 @@ class SyncPipeline {
   bool SettleDeliveries();
   bool SettleDeadLetters();
   void ReleaseHolds(const Holds& holds);
+  void WithdrawFromDelivery(const std::vector<aggregate::PartitionId>& partitions);
+  SteadyTime EmbargoFor(const aggregate::Batch& batch);
   void UpdateGauges();
 
   const config::Config& config_;
@@ -156,6 +171,8 @@ class SyncPipeline {
   offsets::OffsetFrontier frontier_;
 
   std::map<uint64_t, InFlight> in_flight_;  // by batch id
+  // Partitions that moved here, until when their records may not be sent (see Assign).
+  std::map<aggregate::PartitionId, SteadyTime> embargo_until_;
   size_t in_flight_records_ = 0;
   // Dead-letter copies by token, and the settlement group each belongs to.
   std::map<uint64_t, std::pair<Letter, uint64_t>> letters_;

@@ -25,12 +25,27 @@ struct DeliveryOutcome {
   std::string detail;  // human-readable, never contains records or tokens
 };
 
+// The ordering contract, across owners: for any record, Pinterest applies its changes in the
+// order they appear in its partition. Within this process Submit's per-list order keeps it. When
+// a partition leaves this process (revoked or lost), Withdraw stops every request that would
+// still carry its records, so after Withdraw returns only requests already on the wire can land;
+// the next owner waits out their timeout before sending (Batch::not_before). docs/pinterest.md,
+// "Ordering across owners", gives the reasoning and its limits.
 class BatchSink {
  public:
   virtual ~BatchSink() = default;
   // Non-blocking. Batches with the same ListKey are delivered one at a time, in submission
-  // order, so a later REMOVE never overtakes an earlier ADD of the same record.
+  // order, so a later REMOVE never overtakes an earlier ADD of the same record. No request of the
+  // batch starts before batch.not_before.
   virtual void Submit(aggregate::Batch batch) = 0;
+  // Removes the records of `partitions` from every batch submitted so far and not yet finished:
+  // unsent requests are rebuilt without them, their retries stop, and outcomes no longer carry
+  // them. Blocks until no request carrying them can start any more (bounded by the delivery
+  // loop's tick; false if the delivery thread did not confirm in time). Batches submitted
+  // afterwards are unaffected, so a partition assigned again is delivered normally. `withdrawn`
+  // (optional) receives the number of records removed.
+  virtual bool Withdraw(const std::vector<aggregate::PartitionId>& partitions,
+                        size_t* withdrawn) = 0;
   // Non-blocking: the outcomes finished since the last call, each batch exactly once.
   // The returned batch keeps its records so failures can be dead-lettered.
   virtual std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> DrainOutcomes() = 0;

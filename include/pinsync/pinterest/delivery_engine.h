@@ -34,6 +34,10 @@ class DeliveryEngine {
   ~DeliveryEngine();
 
   void Submit(aggregate::Batch batch);
+  // Removes the records of `partitions` from every batch submitted so far: unsent requests are
+  // rebuilt without them, requests on the wire are not retried with them, and finished batches no
+  // longer carry them. Returns the number of unsent records removed.
+  size_t Withdraw(const std::vector<aggregate::PartitionId>& partitions);
   // Starts every request that may start now. Call after Submit and after each transport Poll.
   void Pump();
   // Batches finished since the last call, in the order they finished.
@@ -72,6 +76,7 @@ class DeliveryEngine {
     std::optional<FailureReason> failure;
     std::string detail;
     std::vector<aggregate::BatchRecord> rejected;
+    std::vector<aggregate::PartitionId> withdrawn;  // by Withdraw: never sent again
   };
 
   struct ListState {
@@ -98,6 +103,9 @@ class DeliveryEngine {
   void CreateOrSkip(Job& job);
   bool TryStartOne(ListState& list, Job& job, SteadyTime now, const std::string& token);
   void StartWork(ListState& list, Job& job, Work work, const std::string& token);
+  // Drops withdrawn records from `work`; false if nothing is left for it to do.
+  bool PruneWithdrawn(Job& job, Work& work) const;
+  static bool IsWithdrawn(const Job& job, aggregate::PartitionId partition);
   HttpRequest BuildRequest(const ListState& list, const Job& job, const Work& work,
                            const std::string& token) const;
   void OnResponse(ListState& list, Job& job, Work work, uint64_t token_generation,
