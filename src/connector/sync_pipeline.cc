@@ -48,7 +48,7 @@ SyncPipeline::SyncPipeline(const config::Config& config, const Clock& clock,
       dead_letters_(dead_letters),
       all_stats_(stats),
       stats_(stats.connector),
-      decoder_(config.kafka.max_message_bytes, stats.decoder),
+      decoders_(config, stats.decoder),
       normalizer_(config.identifiers.hash_algorithm, stats.identity),
       aggregator_(aggregate::BatchingPolicyFrom(config), clock) {}
 
@@ -157,7 +157,11 @@ void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
     return;
   }
   ++counters_.messages;
-  auto event = decoder_.Decode(message.key(), message.value());
+  auto event = decoders_.Decode(message.tp().topic, message.key(), message.value());
+  if (event.skipped()) {  // not about audiences (counted by the decoder stats): nothing to hold
+    frontier_.Consumed(partition, message.offset());
+    return;
+  }
   if (!event.ok()) {
     DeadLetterMessage(message, partition, decode::Reason(event.error().code));
     frontier_.Consumed(partition, message.offset());

@@ -1,5 +1,7 @@
 #include "pinsync/decode/decode_error.h"
 
+#include "pinsync/decode/decode_result.h"
+
 namespace pinsync::decode {
 
 std::string_view Reason(DecodeErrc code) {
@@ -20,6 +22,18 @@ std::string_view Reason(DecodeErrc code) {
       return "unknown_op";
     case DecodeErrc::kNoIdentifiers:
       return "no_identifiers";
+  }
+  return "unknown";
+}
+
+std::string_view Reason(SkipReason reason) {
+  switch (reason) {
+    case SkipReason::kNoAudienceTrait:
+      return "no_audience_trait";
+    case SkipReason::kNotAnAudienceEvent:
+      return "not_an_audience_event";
+    case SkipReason::kOtherCallType:
+      return "other_call_type";
   }
   return "unknown";
 }

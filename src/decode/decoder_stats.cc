@@ -16,7 +16,18 @@ DecoderStats DecoderStats::Create(prometheus::Registry& registry) {
                        .Name("pinsync_events_rejected_total")
                        .Help("Kafka messages the decoder rejected, by reason (see docs/events.md)")
                        .Register(registry);
-  DecoderStats stats{decoded, {}};
+  auto& skipped = prometheus::BuildCounter()
+                      .Name("pinsync_events_skipped_total")
+                      .Help(
+                          "Kafka messages that are not about audience membership (e.g. Segment "
+                          "identify calls without an audience trait), by reason; not "
+                          "dead-lettered")
+                      .Register(registry);
+  DecoderStats stats{decoded, {}, {}};
+  for (SkipReason reason : kAllSkipReasons) {
+    stats.skipped[static_cast<size_t>(reason)] =
+        &skipped.Add({{"reason", std::string(Reason(reason))}});
+  }
   for (DecodeErrc code : kAllDecodeErrcs) {
     stats.rejected[static_cast<size_t>(code)] =
         &rejected.Add({{"reason", std::string(Reason(code))}});

@@ -72,7 +72,9 @@ Result<std::unique_ptr<ConnectorService>> ConnectorService::Create(config::Confi
   }
   kafka::ConsumerOptions consumer_options;
   consumer_options.registry = &registry;
-  auto source = kafka::KafkaMessageSource::Create(cfg.kafka, consumer_options);
+  config::KafkaConfig consumer_config = cfg.kafka;
+  consumer_config.topics = cfg.ConsumedTopics();  // kafka.topics and the inputs: topics
+  auto source = kafka::KafkaMessageSource::Create(consumer_config, consumer_options);
   if (!source.ok()) return MakeError("kafka consumer: " + source.error().message);
   parts->source = std::move(source.value());
 

@@ -83,6 +83,49 @@ struct LoggingConfig {
 };
 
 // audiences.<audience_id>: per-audience overrides; unset fields inherit the global value.
+// inputs[].format: how a topic's messages are read (docs/events.md).
+enum class InputFormat { kNative, kSegment, kMapped, kAvro };
+
+// inputs[].mapping: JSON Pointers (RFC 6901) into a message (mapped) or a record (avro). An empty
+// pointer is "not mapped"; identifier pointers may resolve to a string or an array of strings.
+struct FieldMapping {
+  std::string audience_id;
+  std::string audience_name;  // empty: the audience id
+  std::string user_id;        // empty: the Kafka key
+  std::string ts;             // integer milliseconds since the epoch
+  std::string email, idfa, gaid, email_sha256, maid_sha256;
+  // The operation: either op (a string compared with add_values / remove_values) or member (a
+  // boolean: true adds, false removes).
+  std::string op;
+  std::vector<std::string> add_values{"add"};
+  std::vector<std::string> remove_values{"remove"};
+  std::string member;
+
+  bool MapsAnyIdentifier() const {
+    return !email.empty() || !idfa.empty() || !gaid.empty() || !email_sha256.empty() ||
+           !maid_sha256.empty();
+  }
+};
+
+// One entry of the inputs: list. Topics in kafka.topics are read as native.
+struct InputConfig {
+  std::string topic;
+  InputFormat format = InputFormat::kNative;
+  FieldMapping mapping;
+};
+
+// schema_registry.*: where Avro schemas come from (Confluent Schema Registry API).
+struct SchemaRegistryConfig {
+  std::string url;  // empty: no registry (no avro inputs allowed)
+  std::string username;
+  std::string password;  // secret: SCHEMA_REGISTRY_PASSWORD or password_file
+  std::string password_file;
+  std::string ca_bundle;  // empty: the system's CA store
+  Millis request_timeout{10000};
+  int max_retries = 5;  // per fetch, then the consumer holds and tries again
+  Millis retry_backoff{500};
+};
+
 struct AudienceOverride {
   std::string ad_account_id;
   std::optional<size_t> max_records;  // audiences.<id>.batching.max_records
@@ -103,6 +146,19 @@ struct Config {
   MetricsConfig metrics;
   LoggingConfig logging;
   std::map<std::string, AudienceOverride> audiences;
+  std::vector<InputConfig> inputs;
+  SchemaRegistryConfig schema_registry;
+
+  // Every topic the consumer group reads: kafka.topics, then the inputs' topics not already there.
+  std::vector<std::string> ConsumedTopics() const {
+    std::vector<std::string> all = kafka.topics;
+    for (const InputConfig& input : inputs) {
+      bool listed = false;
+      for (const std::string& t : all) listed = listed || t == input.topic;
+      if (!listed) all.push_back(input.topic);
+    }
+    return all;
+  }
 
   BatchingConfig BatchingFor(const std::string& audience_id) const {
     BatchingConfig b = batching;

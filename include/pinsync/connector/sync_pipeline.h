@@ -26,7 +26,7 @@
 #include "pinsync/common/clock.h"
 #include "pinsync/config/config.h"
 #include "pinsync/connector/connector_stats.h"
-#include "pinsync/decode/event_decoder.h"
+#include "pinsync/decode/decoder_set.h"
 #include "pinsync/identity/identifier_normalizer.h"
 #include "pinsync/kafka/consumed_message.h"
 #include "pinsync/kafka/dead_letter_producer.h"
@@ -164,7 +164,7 @@ class SyncPipeline {
   PipelineStats all_stats_;
   ConnectorStats* stats_;
 
-  decode::EventDecoder decoder_;
+  decode::DecoderSet decoders_;  // by topic: native, segment, mapped or avro
   identity::IdentifierNormalizer normalizer_;
   aggregate::AudienceAggregator aggregator_;
   offsets::PartitionTable partitions_;

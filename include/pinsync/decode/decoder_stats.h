@@ -1,5 +1,5 @@
 #pragma once
-// Decoder metrics. Labels are the fixed reason strings of DecodeErrc only.
+// Decoder metrics. Labels are the fixed reason strings of DecodeErrc and SkipReason only.
 
 #include <array>
 
@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 
 #include "pinsync/decode/decode_error.h"
+#include "pinsync/decode/decode_result.h"
 
 namespace pinsync::decode {
 
@@ -15,7 +16,20 @@ struct DecoderStats {
   // pinsync_events_rejected_total{reason}, indexed by DecodeErrc.
   std::array<prometheus::Counter*, std::size(kAllDecodeErrcs)> rejected{};
 
+  // pinsync_events_skipped_total{reason}, indexed by SkipReason.
+  std::array<prometheus::Counter*, std::size(kAllSkipReasons)> skipped{};
+
   void CountRejected(DecodeErrc code) { rejected[static_cast<size_t>(code)]->Increment(); }
+  void CountSkipped(SkipReason reason) { skipped[static_cast<size_t>(reason)]->Increment(); }
+  void Count(const DecodeResult& result) {
+    if (result.ok()) {
+      decoded.Increment();
+    } else if (result.skipped()) {
+      CountSkipped(result.skip_reason());
+    } else {
+      CountRejected(result.error().code);
+    }
+  }
 
   static DecoderStats Create(prometheus::Registry& registry);
 };

@@ -1,0 +1,84 @@
+#pragma once
+// What decoding one message yields, one of three:
+//  * a membership event;
+//  * a rejection (DecodeError): the message is dead-lettered with the error's stable reason;
+//  * a skip (SkipReason): a well-formed message that is not about audience membership, such as a
+//    Segment identify call carrying no audience trait. It is counted and its offset committed,
+//    never dead-lettered: upstreams send many of these.
+
+#include <cassert>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "pinsync/common/result.h"
+#include "pinsync/decode/decode_error.h"
+#include "pinsync/decode/membership_event.h"
+
+namespace pinsync::decode {
+
+// Why a message was skipped. The reason strings label pinsync_events_skipped_total: never rename.
+enum class SkipReason {
+  kNoAudienceTrait,     // a Segment identify whose traits carry no audience membership
+  kNotAnAudienceEvent,  // a Segment track whose event is not "Audience Entered"/"Audience Exited"
+  kOtherCallType,       // a Segment page, screen, group or alias call
+};
+
+// "no_audience_trait", "not_an_audience_event", "other_call_type".
+std::string_view Reason(SkipReason reason);
+
+inline constexpr SkipReason kAllSkipReasons[] = {
+    SkipReason::kNoAudienceTrait,
+    SkipReason::kNotAnAudienceEvent,
+    SkipReason::kOtherCallType,
+};
+
+struct Skip {
+  SkipReason reason;
+};
+
+class [[nodiscard]] DecodeResult {
+ public:
+  DecodeResult(MembershipEvent event)  // NOLINT: implicit, like Result
+      : v_(std::in_place_index<0>, std::move(event)) {}
+  DecodeResult(Unexpected<DecodeError> rejection)  // NOLINT
+      : v_(std::in_place_index<1>, std::move(rejection.error)) {}
+  DecodeResult(Skip skip) : v_(std::in_place_index<2>, skip) {}  // NOLINT
+
+  // Conversion from the native decoder's result.
+  static DecodeResult From(Result<MembershipEvent, DecodeError> result) {
+    if (result.ok()) return DecodeResult(std::move(result).value());
+    return DecodeResult(Unexpected{result.error()});
+  }
+
+  bool ok() const { return v_.index() == 0; }
+  bool rejected() const { return v_.index() == 1; }
+  bool skipped() const { return v_.index() == 2; }
+
+  MembershipEvent& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const MembershipEvent& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  MembershipEvent* operator->() { return &value(); }
+  const MembershipEvent* operator->() const { return &value(); }
+  MembershipEvent& operator*() & { return value(); }
+  const MembershipEvent& operator*() const& { return value(); }
+
+  const DecodeError& error() const {
+    assert(rejected());
+    return std::get<1>(v_);
+  }
+  SkipReason skip_reason() const {
+    assert(skipped());
+    return std::get<2>(v_).reason;
+  }
+
+ private:
+  std::variant<MembershipEvent, DecodeError, Skip> v_;
+};
+
+}  // namespace pinsync::decode

@@ -1,0 +1,44 @@
+#include "pinsync/decode/decoder_set.h"
+
+#include "mapped_decoder.h"
+#include "native_decoder.h"
+#include "segment_decoder.h"
+
+namespace pinsync::decode {
+
+std::unique_ptr<MessageDecoder> MakeDecoder(const config::InputConfig& input,
+                                            const config::Config& config) {
+  switch (input.format) {
+    case config::InputFormat::kNative:
+      break;
+    case config::InputFormat::kSegment:
+      return std::make_unique<SegmentDecoder>(config.kafka.max_message_bytes);
+    case config::InputFormat::kMapped:
+      return std::make_unique<MappedDecoder>(input.mapping, config.kafka.max_message_bytes);
+    case config::InputFormat::kAvro:
+      break;  // not built yet: configuration rejects avro inputs until it is
+  }
+  return std::make_unique<NativeDecoder>(config.kafka.max_message_bytes);
+}
+
+DecoderSet::DecoderSet(const config::Config& config, DecoderStats* stats)
+    : native_(std::make_unique<NativeDecoder>(config.kafka.max_message_bytes)), stats_(stats) {
+  for (const config::InputConfig& input : config.inputs) {
+    by_topic_.emplace(input.topic, MakeDecoder(input, config));
+  }
+}
+
+MessageDecoder& DecoderSet::For(std::string_view topic) {
+  if (by_topic_.empty()) return *native_;  // the common case: only kafka.topics
+  auto it = by_topic_.find(topic);
+  return it == by_topic_.end() ? *native_ : *it->second;
+}
+
+DecodeResult DecoderSet::Decode(std::string_view topic, std::string_view key,
+                                std::string_view value) {
+  DecodeResult result = For(topic).Decode(key, value);
+  if (stats_ != nullptr) stats_->Count(result);
+  return result;
+}
+
+}  // namespace pinsync::decode

@@ -1,0 +1,20 @@
+#pragma once
+// The native format (docs/events.md) behind the MessageDecoder seam.
+
+#include "pinsync/decode/event_decoder.h"
+#include "pinsync/decode/message_decoder.h"
+
+namespace pinsync::decode {
+
+class NativeDecoder final : public MessageDecoder {
+ public:
+  explicit NativeDecoder(size_t max_message_bytes) : decoder_(max_message_bytes) {}
+  DecodeResult Decode(std::string_view key, std::string_view value) override {
+    return DecodeResult::From(decoder_.Decode(key, value));
+  }
+
+ private:
+  EventDecoder decoder_;  // uncounted: DecoderSet counts every format once
+};
+
+}  // namespace pinsync::decode
