@@ -81,6 +81,11 @@ void ReadEnvironmentAssignments(const Environment& env, Assignments& out,
     }
     const Property& p = *match->property;
     std::string key = JoinKey(segments);
+    if (match->list_item) {
+      problems.Add(ConfigErrorKind::kUnknownEnvironmentVariable, where, key,
+                   "list entries (inputs) are set in the configuration file only; unset " + name);
+      continue;
+    }
     if (p.secret) {
       problems.Add(ConfigErrorKind::kSecretInConfig, where, key,
                    "secrets are read from " + std::string(p.env_var) + " or the file named in " +

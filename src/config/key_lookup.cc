@@ -6,13 +6,26 @@
 namespace pinsync::config {
 namespace {
 
-// Matches the first segments.size() segments of the row's name; fills the audience id if any.
+bool IsPosition(const std::string& segment) {
+  return !segment.empty() && segment.size() <= 9 &&
+         std::all_of(segment.begin(), segment.end(),
+                     [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+// Matches the first segments.size() segments of the row's name; fills the audience id (or the
+// list position) if any.
 bool MatchesPrefix(const std::vector<std::string>& name, const std::vector<std::string>& segments,
-                   std::string* audience_id) {
+                   KeyMatch* match) {
   if (segments.size() > name.size()) return false;
   for (size_t i = 0; i < segments.size(); ++i) {
     if (name[i] == kAudienceIdSegment) {
-      if (audience_id != nullptr) *audience_id = segments[i];
+      if (match != nullptr) match->audience_id = segments[i];
+    } else if (name[i] == kListIndexSegment) {
+      if (!IsPosition(segments[i])) return false;
+      if (match != nullptr) {
+        match->audience_id = segments[i];
+        match->list_item = true;
+      }
     } else if (name[i] != segments[i]) {
       return false;
     }
@@ -47,7 +60,7 @@ std::optional<KeyMatch> FindProperty(const std::vector<std::string>& segments) {
   for (const Property& p : Properties()) {
     const std::vector<std::string> name = SplitKey(p.name);
     KeyMatch match;
-    if (name.size() == segments.size() && MatchesPrefix(name, segments, &match.audience_id)) {
+    if (name.size() == segments.size() && MatchesPrefix(name, segments, &match)) {
       match.property = &p;
       return match;
     }
@@ -63,6 +76,17 @@ bool IsSectionOf(const std::vector<std::string>& segments) {
   return false;
 }
 
+bool IsListSection(const std::vector<std::string>& segments) {
+  for (const Property& p : Properties()) {
+    const std::vector<std::string> name = SplitKey(p.name);
+    if (segments.size() < name.size() && name[segments.size()] == kListIndexSegment &&
+        MatchesPrefix(name, segments, nullptr)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string SuggestKey(const std::vector<std::string>& segments) {
   const std::string given = JoinKey(segments);
   std::string best;
@@ -70,7 +94,8 @@ std::string SuggestKey(const std::vector<std::string>& segments) {
   for (const Property& p : Properties()) {
     std::vector<std::string> name = SplitKey(p.name);
     for (size_t i = 0; i < name.size(); ++i) {
-      if (name[i] == kAudienceIdSegment && i < segments.size()) name[i] = segments[i];
+      const bool placeholder = name[i] == kAudienceIdSegment || name[i] == kListIndexSegment;
+      if (placeholder && i < segments.size()) name[i] = segments[i];
     }
     // Compare against the row's name cut to the same depth, so a misspelt section is found too.
     std::vector<std::string> cut(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(std::min(

@@ -12,7 +12,8 @@ namespace pinsync::config {
 
 struct KeyMatch {
   const Property* property = nullptr;
-  std::string audience_id;  // for audiences.<audience_id>.* rows
+  std::string audience_id;  // for audiences.<audience_id>.* rows; the position for list rows
+  bool list_item = false;   // an inputs.<n>.* row: audience_id holds the entry's position
 };
 
 // The row whose name matches all of segments exactly (the audience segment matches any id).
@@ -20,6 +21,9 @@ std::optional<KeyMatch> FindProperty(const std::vector<std::string>& segments);
 
 // True when segments are the leading part of some row's name (a section to descend into).
 bool IsSectionOf(const std::vector<std::string>& segments);
+
+// True when segments name a list section (inputs): its value is a YAML list of entries.
+bool IsListSection(const std::vector<std::string>& segments);
 
 // The closest key to the dotted one given, with the audience id filled in, or "".
 std::string SuggestKey(const std::vector<std::string>& segments);

@@ -11,6 +11,7 @@
 
 #include "assignment.h"
 #include "config_problems.h"
+#include "inputs_check.h"
 #include "pinsync/config/duration.h"
 #include "property_value.h"
 #include "secrets.h"
@@ -79,6 +80,7 @@ Result<Config> LoadConfigString(std::string_view yaml, std::string_view source_n
 
   CheckRequired(config, source_name, problems);
   CheckAcrossKeys(config, source_name, problems);
+  CheckInputs(config, source_name, problems);
   ResolveSecrets(config, env, source_name, problems);
   if (!problems.empty()) return MakeError(problems.Joined());
   return config;

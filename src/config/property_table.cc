@@ -33,8 +33,8 @@ std::string_view ToString(PropertyType type) {
 std::span<const Property> Properties() {
   static const std::vector<Property> all = [] {
     std::vector<Property> rows;
-    for (auto section :
-         {KafkaProperties(), PinterestProperties(), GeneralProperties(), AudienceProperties()}) {
+    for (auto section : {KafkaProperties(), InputProperties(), SchemaRegistryProperties(),
+                         PinterestProperties(), GeneralProperties(), AudienceProperties()}) {
       rows.insert(rows.end(), section.begin(), section.end());
     }
     return rows;
@@ -63,6 +63,10 @@ std::string EnvVarName(const Property& p) {
       out += "<AUDIENCE_ID>";
       continue;
     }
+    if (segment == kListIndexSegment) {
+      out += "<N>";
+      continue;
+    }
     for (char ch : segment) out += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   }
   out.erase(7, 1);  // PINSYNC_ takes one underscore, levels two
@@ -86,6 +90,10 @@ std::optional<std::string> CheckAdAccountId(const PropertyValue& v) {
     return std::to_string(v.text.size()) + " digits is too long; an ad account id has at most 18";
   }
   return std::nullopt;
+}
+
+bool IsListRow(const Property& p) {
+  return p.name.find(kListIndexSegment) != std::string_view::npos;
 }
 
 std::optional<std::string> CheckNotEmpty(const PropertyValue& v) {

@@ -41,6 +41,10 @@ struct PropertyValue {
 
 // The segment of an audience key that stands for the audience id.
 inline constexpr std::string_view kAudienceIdSegment = "<audience_id>";
+// The segment of a list-section key (inputs.<n>.topic) that stands for the entry's position in
+// the YAML list. For these rows apply/read receive that position, in decimal, as their
+// audience_id argument. List entries are set in the file only, never by PINSYNC_* variables.
+inline constexpr std::string_view kListIndexSegment = "<n>";
 
 struct Property {
   std::string_view name;  // dotted key; audience keys contain kAudienceIdSegment
@@ -67,6 +71,8 @@ std::span<const Property> Properties();
 
 // Each section's rows, concatenated by Properties().
 std::span<const Property> KafkaProperties();
+std::span<const Property> InputProperties();           // inputs.<n>.*
+std::span<const Property> SchemaRegistryProperties();  // schema_registry.*
 std::span<const Property> PinterestProperties();
 std::span<const Property> GeneralProperties();  // batching ... logging
 std::span<const Property> AudienceProperties();
@@ -81,5 +87,10 @@ std::string EnvVarName(const Property& p);
 std::optional<std::string> CheckAdAccountId(const PropertyValue& v);
 std::optional<std::string> CheckDigits(const PropertyValue& v);
 std::optional<std::string> CheckNotEmpty(const PropertyValue& v);
+// Empty (unset) or an RFC 6901 pointer that starts with '/'.
+std::optional<std::string> CheckJsonPointer(const PropertyValue& v);
+
+// True for rows of a list section (their name contains kListIndexSegment).
+bool IsListRow(const Property& p);
 
 }  // namespace pinsync::config

@@ -114,6 +114,31 @@ class YamlWriter {
   std::string out_;
 };
 
+// inputs: each entry is rendered as a map of its own, then indented under "- ".
+void WriteInputs(const Config& config, YamlWriter& writer) {
+  if (config.inputs.empty()) {
+    writer.Raw(0, "inputs: []");
+    return;
+  }
+  writer.Raw(0, "inputs:");
+  for (size_t i = 0; i < config.inputs.size(); ++i) {
+    YamlWriter entry;
+    for (const Property& p : InputProperties()) {
+      std::vector<std::string> keys = SplitKey(p.name);
+      keys.erase(keys.begin(), keys.begin() + 2);  // "inputs", "<n>"
+      entry.Write(keys, p, p.read(config, std::to_string(i)));
+    }
+    const std::string text = entry.Take();
+    bool first = true;
+    for (size_t start = 0; start < text.size();) {
+      const size_t end = text.find('\n', start);
+      writer.Raw(0, (first ? "  - " : "    ") + text.substr(start, end - start));
+      first = false;
+      start = end == std::string::npos ? text.size() : end + 1;
+    }
+  }
+}
+
 }  // namespace
 
 std::string RenderEffectiveConfig(const Config& config) {
@@ -121,9 +146,10 @@ std::string RenderEffectiveConfig(const Config& config) {
   writer.Raw(0, "# Effective pinsync configuration; secrets are shown as <redacted> or <unset>.");
   for (const Property& p : Properties()) {
     const std::vector<std::string> keys = SplitKey(p.name);
-    if (keys[0] == "audiences") continue;
+    if (keys[0] == "audiences" || IsListRow(p)) continue;
     writer.Write(keys, p, p.read(config, ""));
   }
+  WriteInputs(config, writer);
   if (config.audiences.empty()) {
     writer.Raw(0, "audiences: {}");
     return writer.Take();

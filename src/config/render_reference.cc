@@ -108,6 +108,7 @@ std::string TypeCell(const Property& p) {
 }
 
 std::string EnvCell(const Property& p) {
+  if (IsListRow(p)) return "file only";
   std::string cell = Code(EnvVarName(p));
   if (!p.secret && !p.env_var.empty()) cell += ", else " + Code(p.env_var);
   return cell;
@@ -135,6 +136,18 @@ std::string RenderConfigReference() {
     if (first != section) {
       section = first;
       out += "\n### " + section + "\n\n";
+      if (section == "inputs") {
+        out +=
+            "Topics read in a format other than native (docs/events.md), as a YAML list: `<n>` "
+            "is the entry's position (`inputs.0.topic` is the first entry's topic). Topics in "
+            "`kafka.topics` stay native; one consumer group reads them all. Entries are set in "
+            "the file only: environment overrides do not apply to them.\n\n"
+            "```yaml\ninputs:\n  - topic: engage-audiences\n    format: segment\n"
+            "  - topic: crm-membership\n    format: mapped\n    mapping:\n"
+            "      audience_id: /segment/id\n      op: /action\n      add_values: [joined]\n"
+            "      remove_values: [left]\n      identifiers:\n        email: /customer/emails\n"
+            "```\n\n";
+      }
       if (section == "audiences") {
         out +=
             "Per-audience overrides, keyed by the event's `audience_id`; a key left out "

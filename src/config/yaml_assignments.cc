@@ -88,12 +88,36 @@ struct YamlWalk {
     }
   }
 
+  // inputs: a list of entries, each a map of keys; the entry's position is its key segment.
+  void VisitList(const YAML::Node& list, std::vector<std::string>& path) {
+    if (list.IsNull()) return;
+    if (!list.IsSequence()) {
+      problems.Add(ConfigErrorKind::kWrongType, Where(list), JoinKey(path),
+                   "expected a list of entries (\"- topic: ...\"), got " +
+                       std::string(Shape(list)));
+      return;
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node item = list[i];
+      path.push_back(std::to_string(i));
+      if (item.IsMap()) {
+        Visit(item, path);
+      } else {
+        problems.Add(ConfigErrorKind::kWrongType, Where(item), JoinKey(path),
+                     "expected an entry (a map of keys), got " + std::string(Shape(item)));
+      }
+      path.pop_back();
+    }
+  }
+
   void VisitEntry(const YAML::Node& key_node, const YAML::Node& value_node,
                   std::vector<std::string>& path) {
     const std::string key = JoinKey(path);
     if (auto match = FindProperty(path)) {
       const Property& p = *match->property;
-      if (!match->audience_id.empty()) out.audiences.push_back(match->audience_id);
+      if (!match->audience_id.empty() && !match->list_item) {
+        out.audiences.push_back(match->audience_id);
+      }
       if (p.secret) {
         problems.Add(ConfigErrorKind::kSecretInConfig, Where(key_node), key,
                      "secrets are never read from the configuration file; remove it and set " +
@@ -112,6 +136,10 @@ struct YamlWalk {
         return;
       }
       out.values.push_back(std::move(a));
+      return;
+    }
+    if (IsListSection(path)) {
+      VisitList(value_node, path);
       return;
     }
     if (IsSectionOf(path)) {

@@ -31,7 +31,7 @@ TEST(EffectiveConfigTest, ListsEveryGlobalKeyWithItsValue) {
   EXPECT_THAT(out, HasSubstr("audiences: {}"));
   // Every last segment of every global key appears as a key line.
   for (const Property& p : Properties()) {
-    if (SplitKey(p.name)[0] == "audiences") continue;
+    if (SplitKey(p.name)[0] == "audiences" || IsListRow(p)) continue;  // no entries here
     EXPECT_THAT(out, HasSubstr(" " + SplitKey(p.name).back() + ":")) << p.name;
   }
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pinsync/common/model.h"
@@ -106,6 +107,9 @@ struct FieldMapping {
            !maid_sha256.empty();
   }
 };
+
+// "native", "segment", "mapped", "avro".
+std::string_view ToString(InputFormat format);
 
 // One entry of the inputs: list. Topics in kafka.topics are read as native.
 struct InputConfig {

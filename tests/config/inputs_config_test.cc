@@ -1,0 +1,200 @@
+// The inputs: list and schema_registry: keys: parsing, per-entry validation that names the key,
+// environment overrides (not applied to list entries), and the effective-config rendering.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "config_test_support.h"
+#include "pinsync/config/load.h"
+#include "pinsync/config/render.h"
+
+namespace pinsync::config {
+namespace {
+
+using ::testing::ElementsAre;
+using testing::ErrorOf;
+using ::testing::HasSubstr;
+using testing::MinimalYaml;
+using ::testing::Not;
+using testing::TokenEnv;
+
+Result<Config> Load(const std::string& extra, Environment env = TokenEnv()) {
+  return LoadConfigString(MinimalYaml() + extra, "f.yaml", env);
+}
+
+constexpr char kThreeInputs[] =
+    "inputs:\n"
+    "  - topic: engage-audiences\n"
+    "    format: segment\n"
+    "  - topic: crm-membership\n"
+    "    format: mapped\n"
+    "    mapping:\n"
+    "      audience_id: /segment/id\n"
+    "      audience_name: /segment/name\n"
+    "      op: /action\n"
+    "      add_values: [joined, added]\n"
+    "      remove_values: [left]\n"
+    "      identifiers:\n"
+    "        email: /customer/emails\n"
+    "        gaid: /devices/android\n"
+    "  - topic: membership-avro\n"
+    "    format: avro\n"
+    "schema_registry:\n"
+    "  url: http://127.0.0.1:8081\n"
+    "  max_retries: 3\n";
+
+TEST(InputsConfig, ParsesEveryEntry) {
+  auto c = Load(kThreeInputs);
+  ASSERT_TRUE(c.ok()) << ErrorOf(c);
+  ASSERT_EQ(c->inputs.size(), 3u);
+  EXPECT_EQ(c->inputs[0].topic, "engage-audiences");
+  EXPECT_EQ(c->inputs[0].format, InputFormat::kSegment);
+  const InputConfig& crm = c->inputs[1];
+  EXPECT_EQ(crm.format, InputFormat::kMapped);
+  EXPECT_EQ(crm.mapping.audience_id, "/segment/id");
+  EXPECT_EQ(crm.mapping.op, "/action");
+  EXPECT_THAT(crm.mapping.add_values, ElementsAre("joined", "added"));
+  EXPECT_THAT(crm.mapping.remove_values, ElementsAre("left"));
+  EXPECT_EQ(crm.mapping.email, "/customer/emails");
+  EXPECT_EQ(crm.mapping.gaid, "/devices/android");
+  EXPECT_EQ(c->inputs[2].format, InputFormat::kAvro);
+  EXPECT_EQ(c->schema_registry.url, "http://127.0.0.1:8081");
+  EXPECT_EQ(c->schema_registry.max_retries, 3);
+  EXPECT_TRUE(c->audiences.empty()) << "a list position must not be taken for an audience id";
+  EXPECT_EQ(c->ConsumedTopics(), (std::vector<std::string>{"membership", "engage-audiences",
+                                                           "crm-membership", "membership-avro"}));
+}
+
+TEST(InputsConfig, NoInputsByDefault) {
+  auto c = Load("");
+  ASSERT_TRUE(c.ok()) << ErrorOf(c);
+  EXPECT_TRUE(c->inputs.empty());
+  EXPECT_EQ(c->ConsumedTopics(), std::vector<std::string>{"membership"});
+}
+
+TEST(InputsConfig, ErrorsNameTheKeyAndLine) {
+  const std::string yaml =
+      "inputs:\n"
+      "  - topic: crm\n"
+      "    format: xml\n"
+      "  - format: mapped\n"
+      "    mapping:\n"
+      "      audience_id: segment/id\n"
+      "      identifiers:\n"
+      "        emial: /e\n";
+  const std::string err = ErrorOf(Load(yaml));
+  EXPECT_THAT(err, HasSubstr("f.yaml:8: inputs.0.format"));
+  EXPECT_THAT(err, HasSubstr("native, segment, mapped, avro"));
+  EXPECT_THAT(err, HasSubstr("f.yaml:11: inputs.1.mapping.audience_id"));
+  EXPECT_THAT(err, HasSubstr("starts with '/'"));
+  EXPECT_THAT(err, HasSubstr("f.yaml:13: inputs.1.mapping.identifiers.emial: unknown key"));
+  EXPECT_THAT(err, HasSubstr("did you mean inputs.1.mapping.identifiers.email?"));
+  EXPECT_THAT(err, HasSubstr("inputs.1.topic"));
+}
+
+TEST(InputsConfig, MappedNeedsAUsableMapping) {
+  const std::string err = ErrorOf(Load("inputs:\n  - topic: crm\n    format: mapped\n"));
+  EXPECT_THAT(err, HasSubstr("inputs.0.mapping.audience_id"));
+  EXPECT_THAT(err, HasSubstr("inputs.0.mapping.op"));
+  EXPECT_THAT(err, HasSubstr("inputs.0.mapping.identifiers"));
+
+  const std::string both = ErrorOf(
+      Load("inputs:\n  - topic: crm\n    format: mapped\n    mapping:\n      audience_id: /a\n"
+           "      op: /op\n      member: /in\n      identifiers: {email: /e}\n"));
+  EXPECT_THAT(both, HasSubstr("inputs.0.mapping.op"));
+  EXPECT_THAT(both, HasSubstr("both set"));
+
+  const std::string overlap = ErrorOf(
+      Load("inputs:\n  - topic: crm\n    format: mapped\n    mapping:\n      audience_id: /a\n"
+           "      op: /op\n      add_values: [x]\n      remove_values: [x]\n"
+           "      identifiers: {email: /e}\n"));
+  EXPECT_THAT(overlap, HasSubstr("inputs.0.mapping.remove_values"));
+
+  auto boolean = Load(
+      "inputs:\n  - topic: crm\n    format: mapped\n    mapping:\n      audience_id: /a\n"
+      "      member: /in\n      identifiers: {email: /e~1x}\n");
+  ASSERT_TRUE(boolean.ok()) << ErrorOf(boolean);
+  EXPECT_EQ(boolean->inputs[0].mapping.email, "/e~1x");
+}
+
+TEST(InputsConfig, BadPointerEscapeIsReported) {
+  const std::string err = ErrorOf(
+      Load("inputs:\n  - topic: crm\n    format: mapped\n    mapping:\n      audience_id: /a~2\n"
+           "      op: /op\n      identifiers: {email: /e}\n"));
+  EXPECT_THAT(err, HasSubstr("inputs.0.mapping.audience_id"));
+  EXPECT_THAT(err, HasSubstr("RFC 6901"));
+}
+
+TEST(InputsConfig, TopicRules) {
+  EXPECT_THAT(ErrorOf(Load("inputs:\n  - topic: membership\n    format: segment\n")),
+              HasSubstr("inputs.0.topic: invalid value: the topic is also in kafka.topics"));
+  EXPECT_THAT(ErrorOf(Load("inputs:\n  - {topic: a, format: segment}\n"
+                           "  - {topic: a, format: segment}\n")),
+              HasSubstr("inputs.1.topic: invalid value: the topic is listed twice"));
+  EXPECT_THAT(ErrorOf(Load("inputs:\n  - format: segment\n")), HasSubstr("inputs.0.topic"));
+  EXPECT_THAT(ErrorOf(Load("inputs:\n  - {topic: a, format: segment, mapping: {op: /x}}\n")),
+              HasSubstr("inputs.0.mapping: invalid value: a mapping applies to the mapped"));
+}
+
+TEST(InputsConfig, AvroNeedsTheRegistry) {
+  EXPECT_THAT(ErrorOf(Load("inputs:\n  - topic: a\n    format: avro\n")),
+              HasSubstr("schema_registry.url: missing required key: inputs.0 has format avro"));
+}
+
+TEST(InputsConfig, WrongShapes) {
+  EXPECT_THAT(ErrorOf(Load("inputs:\n  topic: a\n")),
+              HasSubstr("inputs: wrong type: expected a list of entries"));
+  EXPECT_THAT(ErrorOf(Load("inputs:\n  - a\n")),
+              HasSubstr("inputs.0: wrong type: expected an entry (a map of keys)"));
+  auto empty = Load("inputs: []\n");
+  ASSERT_TRUE(empty.ok()) << ErrorOf(empty);
+  EXPECT_TRUE(empty->inputs.empty());
+}
+
+TEST(InputsConfig, EnvironmentDoesNotSetListEntries) {
+  Environment env = TokenEnv();
+  env["PINSYNC_INPUTS__0__TOPIC"] = "x";
+  EXPECT_THAT(ErrorOf(Load("", env)), HasSubstr("set in the configuration file only"));
+  Environment registry = TokenEnv();
+  registry["PINSYNC_SCHEMA_REGISTRY__URL"] = "http://127.0.0.1:9";
+  auto c = Load("", registry);
+  ASSERT_TRUE(c.ok()) << ErrorOf(c);
+  EXPECT_EQ(c->schema_registry.url, "http://127.0.0.1:9");
+}
+
+TEST(InputsConfig, RegistryPasswordIsASecret) {
+  EXPECT_THAT(ErrorOf(Load("schema_registry:\n  password: hunter2\n")),
+              HasSubstr("SCHEMA_REGISTRY_PASSWORD"));
+  Environment env = TokenEnv();
+  env["SCHEMA_REGISTRY_PASSWORD"] = "REGPW_k8s";
+  auto c = Load("", env);
+  ASSERT_TRUE(c.ok()) << ErrorOf(c);
+  EXPECT_EQ(c->schema_registry.password, "REGPW_k8s");
+  EXPECT_THAT(RenderEffectiveConfig(*c), Not(HasSubstr("REGPW_k8s")));
+}
+
+TEST(InputsConfig, EffectiveConfigListsEntriesAndLoadsBack) {
+  auto c = Load(kThreeInputs);
+  ASSERT_TRUE(c.ok()) << ErrorOf(c);
+  const std::string out = RenderEffectiveConfig(*c);
+  EXPECT_THAT(out, HasSubstr("inputs:\n  - topic: \"engage-audiences\"\n    format: segment\n"));
+  EXPECT_THAT(out, HasSubstr("    mapping:\n      audience_id: \"/segment/id\"\n"));
+  EXPECT_THAT(out, HasSubstr("      identifiers:\n        email: \"/customer/emails\"\n"));
+  // The inputs block is valid configuration that reads back to the same entries.
+  const size_t start = out.find("\ninputs:\n") + 1;
+  size_t end = start;
+  while ((end = out.find('\n', end) + 1) < out.size() && out[end] == ' ') {
+  }
+  auto again = LoadConfigString(MinimalYaml() + out.substr(start, end - start) +
+                                    "schema_registry:\n  url: http://127.0.0.1:8081\n",
+                                "effective.yaml", TokenEnv());
+  ASSERT_TRUE(again.ok()) << ErrorOf(again);
+  ASSERT_EQ(again->inputs.size(), 3u);
+  EXPECT_EQ(again->inputs[1].mapping.add_values, c->inputs[1].mapping.add_values);
+  EXPECT_EQ(again->inputs[2].format, InputFormat::kAvro);
+  EXPECT_THAT(RenderEffectiveConfig(*Load("")), HasSubstr("\ninputs: []\n"));
+}
+
+}  // namespace
+}  // namespace pinsync::config
