@@ -18,6 +18,7 @@ constexpr std::array<std::pair<const char*, const char*>, 8> kAudiences{{
     {"app_installs", "App installers"},
     {"winback", "Win-back candidates"},
 }};
+constexpr int kMaxAudiences = 64;
 
 std::string Uuid(std::mt19937_64& rng) {
   std::uniform_int_distribution<uint32_t> nibble(0, 15);
@@ -51,9 +52,13 @@ std::string Sha256Hex(const std::string& text) {
 }
 
 MembershipStream::MembershipStream(StreamOptions options) : options_(options), rng_(options.seed) {
-  const int audience_count = std::clamp(options_.audiences, 1, static_cast<int>(kAudiences.size()));
+  const int audience_count = std::clamp(options_.audiences, 1, kMaxAudiences);
   for (int i = 0; i < audience_count; ++i) {
-    audiences_.push_back({kAudiences[i].first, kAudiences[i].second});
+    if (i < static_cast<int>(kAudiences.size())) {
+      audiences_.push_back({kAudiences[i].first, kAudiences[i].second});
+    } else {  // benchmarks want many lists; past the named ones, numbered segments
+      audiences_.push_back({"segment_" + std::to_string(i), "Segment " + std::to_string(i)});
+    }
   }
   const size_t user_count =
       options_.users ? options_.users : std::max<size_t>(1, options_.events / 4);

@@ -21,7 +21,7 @@ namespace pinsync::demo {
 
 struct StreamOptions {
   size_t events = 20000;
-  int audiences = 4;  // 1..8
+  int audiences = 4;  // 1..64; the first 8 have descriptive names
   size_t users = 0;   // 0: events / 4
   uint64_t seed = 42;
   double malformed_share = 0.005;

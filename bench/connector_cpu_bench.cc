@@ -1,0 +1,302 @@
+// End to end CPU per message: `pinsync run` against a bare librdkafka consumer (bare_consumer.c),
+// both draining the same generated backlog from the embedded mock cluster. Each process is a
+// child of this one, so its CPU time (user + sys, from wait4) is its own: the mock brokers, the
+// producer and the sandbox are not counted. CPU time rather than wall time because the machine
+// is shared. The figure that matters is `ratio`: pinsync's CPU per message over the bare
+// consumer's (issue 10's goal: at most 1.5).
+//
+// Environment knobs (all optional; not PINSYNC_*, which `pinsync run` takes as config overrides):
+//   CONNECTOR_CPU_BENCH_EVENTS       backlog size (default 1,200,000)
+//   CONNECTOR_CPU_BENCH_REPETITIONS  runs of each consumer (default 5)
+//   CONNECTOR_CPU_BENCH_PERF         arguments for `perf` attached to each `pinsync run`, e.g.
+//                                  "record -g -o /tmp/pinsync.perf.data" (profiling only: the
+//                                  profiler's own cost inflates the figures)
+//   CONNECTOR_CPU_BENCH_KEEP_LOGS    keep the temporary directory with the processes' logs
+
+#include <arpa/inet.h>
+#include <benchmark/benchmark.h>
+#include <netinet/in.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pinsync/demo/membership_stream.h"
+#include "pinsync/kafka/event_producer.h"
+#include "pinsync/kafka/mock_cluster.h"
+#include "process_runner.h"
+
+namespace pinsync::bench {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kPartitions = 48;
+constexpr int kAudiences = 50;
+constexpr const char* kTopic = "events";
+
+size_t EnvNumber(const char* name, size_t fallback) {
+  const char* text = std::getenv(name);
+  return text != nullptr && *text != '\0' ? std::strtoull(text, nullptr, 10) : fallback;
+}
+
+// The embedded cluster holding the generated backlog; built once per process.
+struct Backlog {
+  std::unique_ptr<kafka::MockKafkaCluster> cluster;
+  size_t events = 0;
+  size_t bytes = 0;
+  std::string error;  // non-empty: the backlog could not be built
+};
+
+Backlog FailedBacklog(std::string error) {
+  Backlog backlog;
+  backlog.error = std::move(error);
+  return backlog;
+}
+
+Backlog BuildBacklog() {
+  Backlog backlog;
+  backlog.events = EnvNumber("CONNECTOR_CPU_BENCH_EVENTS", 1'200'000);
+  auto cluster = kafka::MockKafkaCluster::Start(3);
+  if (!cluster) return FailedBacklog(cluster.error().message);
+  if (auto created = (*cluster)->CreateTopic(kTopic, kPartitions); !created) {
+    return FailedBacklog(created.error().message);
+  }
+  {
+    auto producer = kafka::EventProducer::Create(
+        (*cluster)->bootstraps(), {.compression = "lz4", .linger_ms = 20, .properties = {}});
+    if (!producer) return FailedBacklog(producer.error().message);
+    demo::MembershipStream stream(
+        {.events = backlog.events, .audiences = kAudiences, .seed = 10, .malformed_share = 0});
+    while (auto message = stream.Next()) {
+      backlog.bytes += message->value.size();
+      if (auto s = (*producer)->Produce(kTopic, message->key, message->value); !s) {
+        return FailedBacklog(s.error().message);
+      }
+    }
+    if (auto s = (*producer)->Flush(120s); !s) return FailedBacklog(s.error().message);
+    if ((*producer)->delivered() != backlog.events) {
+      return FailedBacklog("not every event was delivered to the mock cluster");
+    }
+  }
+  backlog.cluster = std::move(*cluster);
+  return backlog;
+}
+
+Backlog& SharedBacklog() {
+  static Backlog backlog = BuildBacklog();
+  return backlog;
+}
+
+// A loopback port nobody listens on right now (for pinsync's metrics endpoint).
+int FreeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+// Messages the pipeline has finished with: the sum of pinsync_connector_messages_total.
+std::optional<double> ProcessedMessages(int metrics_port) {
+  auto body = HttpGet(metrics_port, "/metrics");
+  if (!body) return std::nullopt;
+  double total = 0;
+  std::istringstream lines(*body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("pinsync_connector_messages_total{", 0) == 0) {
+      total += std::strtod(line.substr(line.rfind(' ') + 1).c_str(), nullptr);
+    }
+  }
+  return total;
+}
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "pinsync-cpu-XXXXXX").string();
+    path = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    if (std::getenv("CONNECTOR_CPU_BENCH_KEEP_LOGS") == nullptr) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    } else {
+      std::fprintf(stderr, "logs kept in %s\n", path.c_str());
+    }
+  }
+};
+
+struct RunResult {
+  double cpu_seconds = 0;
+  double user_seconds = 0;
+  double system_seconds = 0;
+  double wall_seconds = 0;
+  std::string error;  // non-empty: the run failed
+};
+
+RunResult FailedRun(std::string error) {
+  RunResult result;
+  result.error = std::move(error);
+  return result;
+}
+
+RunResult RunBareConsumer(const Backlog& backlog, const std::string& group, const TempDir& dir) {
+  const auto start = std::chrono::steady_clock::now();
+  auto child = Spawn({PINSYNC_BARE_CONSUMER, backlog.cluster->bootstraps(), kTopic, group,
+                      std::to_string(backlog.events), "600"},
+                     dir.path / (group + ".out"), dir.path / (group + ".err"));
+  if (!child) return FailedRun("could not start bare_consumer");
+  const Exit exit = WaitFor(*child, 700s);
+  RunResult result{exit.cpu_seconds(), exit.user_seconds, exit.system_seconds,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                   ""};
+  if (!exit.success()) result.error = "bare_consumer failed; see " + (dir.path / group).string();
+  return result;
+}
+
+std::string PinsyncConfig(const Backlog& backlog, const std::string& group,
+                          const std::string& sandbox_url, int metrics_port) {
+  std::ostringstream yaml;
+  yaml << "kafka:\n"
+       << "  bootstrap_servers: " << backlog.cluster->bootstraps() << "\n"
+       << "  group_id: " << group << "\n"
+       << "  topics: [" << kTopic
+       << "]\n"
+       // Short sessions and request timeouts keep the handoff embargo on newly assigned
+       // partitions (session + request timeout + margin) from idling every run for ~2 minutes.
+       << "  properties:\n"
+       << "    session.timeout.ms: \"6000\"\n"
+       << "    heartbeat.interval.ms: \"1000\"\n"
+       << "pinterest:\n"
+       << "  api_base_url: " << sandbox_url << "\n"
+       << "  ad_account_id: \"549755885175\"\n"
+       << "  requests_per_minute: 100000\n"  // the budget lifted: the connector's path is timed
+       << "  request_timeout: 10s\n"
+       << "pipeline:\n"
+       << "  handoff_margin: 0s\n"
+       << "shutdown:\n"
+       << "  timeout: 300s\n"
+       << "metrics:\n"
+       << "  listen: 127.0.0.1:" << metrics_port << "\n";
+  return yaml.str();
+}
+
+RunResult RunPinsync(const Backlog& backlog, const std::string& group, const TempDir& dir) {
+  auto sandbox = Spawn({PINSYNC_EXECUTABLE, "sandbox", "--host", "127.0.0.1", "--port", "0"},
+                       dir.path / (group + "-sandbox.out"), dir.path / (group + "-sandbox.err"));
+  if (!sandbox) return FailedRun("could not start pinsync sandbox");
+  const auto sandbox_url = ReadFirstLine(dir.path / (group + "-sandbox.out"), 30s);
+  if (!sandbox_url) {
+    Stop(*sandbox, 10s);
+    return FailedRun("pinsync sandbox printed no URL");
+  }
+  const int metrics_port = FreeLoopbackPort();
+  const auto config_path = dir.path / (group + ".yaml");
+  std::ofstream(config_path) << PinsyncConfig(backlog, group, *sandbox_url, metrics_port);
+
+  const auto start = std::chrono::steady_clock::now();
+  auto pinsync =
+      Spawn({PINSYNC_EXECUTABLE, "run", "-c", config_path.string()}, dir.path / (group + ".out"),
+            dir.path / (group + ".err"), {"PINTEREST_ACCESS_TOKEN=cpu-bench-token"});
+  if (!pinsync) {
+    Stop(*sandbox, 10s);
+    return FailedRun("could not start pinsync run");
+  }
+  std::optional<Child> profiler;
+  if (const char* perf = std::getenv("CONNECTOR_CPU_BENCH_PERF"); perf != nullptr) {
+    std::vector<std::string> args{"perf"};
+    std::istringstream words(perf);
+    for (std::string word; words >> word;) args.push_back(word);
+    args.insert(args.end(), {"-p", std::to_string(pinsync->pid)});
+    profiler = Spawn(args, dir.path / "perf.out", dir.path / "perf.err");
+  }
+  // Drained when every message went through the pipeline; then SIGTERM, which flushes every
+  // open batch to the sandbox, waits for the acknowledgements and commits: all of it counted.
+  const auto deadline = start + 600s;
+  bool drained = false;
+  while (!drained && std::chrono::steady_clock::now() < deadline && Running(*pinsync)) {
+    std::this_thread::sleep_for(500ms);  // each scrape costs pinsync ~1 ms
+    const auto processed = ProcessedMessages(metrics_port);
+    drained = processed && *processed >= static_cast<double>(backlog.events);
+  }
+  const Exit exit = Stop(*pinsync, 400s);
+  RunResult result{exit.cpu_seconds(), exit.user_seconds, exit.system_seconds,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                   ""};
+  if (profiler) WaitFor(*profiler, 120s);
+  Stop(*sandbox, 10s);
+  if (!drained) result.error = "pinsync did not drain the backlog; see " + dir.path.string();
+  if (!exit.success()) result.error = "pinsync run did not exit cleanly; see " + dir.path.string();
+  return result;
+}
+
+void BM_ConnectorCpuPerMessage(benchmark::State& state) {
+  spdlog::set_level(spdlog::level::warn);
+  Backlog& backlog = SharedBacklog();
+  if (!backlog.error.empty()) {
+    state.SkipWithError(("building the backlog failed: " + backlog.error).c_str());
+    return;
+  }
+  static int run = 0;
+  TempDir dir;
+  RunResult bare;
+  RunResult pinsync;
+  for (auto _ : state) {
+    ++run;
+    bare = RunBareConsumer(backlog, "bare-" + std::to_string(run), dir);
+    pinsync = RunPinsync(backlog, "pinsync-" + std::to_string(run), dir);
+    if (!bare.error.empty() || !pinsync.error.empty()) {
+      state.SkipWithError((bare.error + " " + pinsync.error).c_str());
+      return;
+    }
+    state.SetIterationTime(pinsync.cpu_seconds);
+  }
+  const double events = static_cast<double>(backlog.events);
+  const double bare_us = bare.cpu_seconds / events * 1e6;
+  const double pinsync_us = pinsync.cpu_seconds / events * 1e6;
+  state.counters["bare_us"] = bare_us;
+  state.counters["pinsync_us"] = pinsync_us;
+  state.counters["pinsync_user_us"] = pinsync.user_seconds / events * 1e6;
+  state.counters["pinsync_sys_us"] = pinsync.system_seconds / events * 1e6;
+  state.counters["ratio"] = pinsync_us / bare_us;
+  state.counters["bare_wall_s"] = bare.wall_seconds;
+  state.counters["pinsync_wall_s"] = pinsync.wall_seconds;
+  state.SetLabel(std::to_string(backlog.events) + " events, " +
+                 std::to_string(backlog.bytes / backlog.events) + " B/event");
+}
+
+double Min(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+double Max(const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); }
+
+BENCHMARK(BM_ConnectorCpuPerMessage)
+    ->Iterations(1)
+    ->Repetitions(static_cast<int>(EnvNumber("CONNECTOR_CPU_BENCH_REPETITIONS", 5)))
+    ->ComputeStatistics("min", Min)
+    ->ComputeStatistics("max", Max)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+
+}  // namespace
+}  // namespace pinsync::bench
+
+BENCHMARK_MAIN();

@@ -1,0 +1,44 @@
+#pragma once
+// Child processes for the end-to-end benchmarks: spawn with output to files, wait with a bound,
+// and read the child's own CPU time (wait4's rusage), plus a tiny loopback HTTP GET.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pinsync::bench {
+
+struct Child {
+  pid_t pid = -1;
+};
+
+struct Exit {
+  bool exited = false;  // false: still running after the wait, or killed
+  int status = 0;       // exit status when exited
+  double user_seconds = 0;
+  double system_seconds = 0;
+  double cpu_seconds() const { return user_seconds + system_seconds; }
+  bool success() const { return exited && status == 0; }
+};
+
+// Starts argv[0] (a path) with stdout and stderr redirected to the files and `extra_env` added
+// to this process's environment.
+std::optional<Child> Spawn(const std::vector<std::string>& argv, const std::filesystem::path& out,
+                           const std::filesystem::path& err,
+                           const std::vector<std::string>& extra_env = {});
+// Waits for the child to exit; past `timeout` kills it (SIGKILL) and reaps it.
+Exit WaitFor(const Child& child, std::chrono::seconds timeout);
+// SIGTERM, then WaitFor.
+Exit Stop(const Child& child, std::chrono::seconds timeout);
+bool Running(const Child& child);
+// The first complete line of a file another process writes, waiting up to `timeout`.
+std::optional<std::string> ReadFirstLine(const std::filesystem::path& file,
+                                         std::chrono::seconds timeout);
+// GET http://127.0.0.1:port/path; the body of a 200 answer, nullopt otherwise.
+std::optional<std::string> HttpGet(int port, const std::string& path);
+
+}  // namespace pinsync::bench
