@@ -18,6 +18,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev  # logging
   libabsl-dev               # flat_hash_map for the aggregator
   libcpp-httplib-dev        # the Pinterest sandbox server
+  libavro-dev               # the avro input format (Avro C)
   libgtest-dev libgmock-dev # tests
   libbenchmark-dev          # benchmarks
   zlib1g-dev liblz4-dev libzstd-dev

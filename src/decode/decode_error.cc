@@ -22,6 +22,10 @@ std::string_view Reason(DecodeErrc code) {
       return "unknown_op";
     case DecodeErrc::kNoIdentifiers:
       return "no_identifiers";
+    case DecodeErrc::kUnknownSchema:
+      return "unknown_schema";
+    case DecodeErrc::kMalformedAvro:
+      return "malformed_avro";
   }
   return "unknown";
 }

@@ -1,5 +1,6 @@
 #include "pinsync/decode/decoder_set.h"
 
+#include "avro_decoder.h"
 #include "mapped_decoder.h"
 #include "native_decoder.h"
 #include "segment_decoder.h"
@@ -16,7 +17,7 @@ std::unique_ptr<MessageDecoder> MakeDecoder(const config::InputConfig& input,
     case config::InputFormat::kMapped:
       return std::make_unique<MappedDecoder>(input.mapping, config.kafka.max_message_bytes);
     case config::InputFormat::kAvro:
-      break;  // not built yet: configuration rejects avro inputs until it is
+      return std::make_unique<AvroDecoder>(input, config);
   }
   return std::make_unique<NativeDecoder>(config.kafka.max_message_bytes);
 }

@@ -16,17 +16,21 @@ enum class DecodeErrc {
   kWrongType,      // a field has the wrong JSON type or an out-of-range value
   kUnknownOp,      // op is neither "add" nor "remove"
   kNoIdentifiers,  // no identifier of a known kind with a non-empty value
+  kUnknownSchema,  // avro: the registry has no usable Avro schema for the message's schema id
+  kMalformedAvro,  // avro: not the Confluent wire format, or bytes that do not decode
 };
 
 // Short stable reason: "too_large", "invalid_utf8", "malformed_json", "not_an_object",
-// "missing_field", "wrong_type", "unknown_op", "no_identifiers".
+// "missing_field", "wrong_type", "unknown_op", "no_identifiers", "unknown_schema",
+// "malformed_avro".
 std::string_view Reason(DecodeErrc code);
 
 // All codes, for metric registration and tests.
 inline constexpr DecodeErrc kAllDecodeErrcs[] = {
-    DecodeErrc::kTooLarge,    DecodeErrc::kInvalidUtf8,   DecodeErrc::kMalformedJson,
-    DecodeErrc::kNotAnObject, DecodeErrc::kMissingField,  DecodeErrc::kWrongType,
-    DecodeErrc::kUnknownOp,   DecodeErrc::kNoIdentifiers,
+    DecodeErrc::kTooLarge,      DecodeErrc::kInvalidUtf8,   DecodeErrc::kMalformedJson,
+    DecodeErrc::kNotAnObject,   DecodeErrc::kMissingField,  DecodeErrc::kWrongType,
+    DecodeErrc::kUnknownOp,     DecodeErrc::kNoIdentifiers, DecodeErrc::kUnknownSchema,
+    DecodeErrc::kMalformedAvro,
 };
 
 struct DecodeError {

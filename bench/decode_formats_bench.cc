@@ -1,0 +1,87 @@
+// Decode rate per input format (docs/events.md), through DecoderSet as the pipeline calls it:
+// the same membership change (one email, one mobile id) in each format. Items are messages.
+
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "pinsync/decode/decoder_set.h"
+
+namespace {
+
+constexpr std::string_view kNative =
+    R"({"audience_id":"vip","audience_name":"VIP shoppers","op":"add","user_id":"u-1700042",)"
+    R"("identifiers":{"email":["Ann.Smith@Example.com"],)"
+    R"("gaid":"38400000-8cf0-11bd-b23e-10b96e40000d"},"ts":1732300000000})";
+
+// What Engage sends: the identify call with Segment's usual context around it.
+constexpr std::string_view kSegment =
+    R"({"type":"identify","userId":"u-1700042","messageId":"personas_2Nq4Lr1x",)"
+    R"("timestamp":"2026-11-30T10:00:00.000Z","traits":{"email":"Ann.Smith@Example.com",)"
+    R"("vip":true},"context":{"library":{"name":"unknown","version":"unknown"},)"
+    R"("personas":{"computation_class":"audience","computation_id":"aud_2Nq4Lr1",)"
+    R"("computation_key":"vip","namespace":"spa_9x","space_id":"spa_9x"},)"
+    R"("device":{"type":"android","advertisingId":"38400000-8cf0-11bd-b23e-10b96e40000d"}},)"
+    R"("integrations":{"All":false,"Kafka":true},"type_version":"1"})";
+
+constexpr std::string_view kSegmentPlainIdentify =
+    R"({"type":"identify","userId":"u-1700042","traits":{"email":"Ann.Smith@Example.com",)"
+    R"("plan":"pro"},"context":{"library":{"name":"analytics.js","version":"4.1.0"}}})";
+
+constexpr std::string_view kMapped =
+    R"({"segment":{"id":4711,"name":"VIP shoppers"},"action":"joined","at":1732300000000,)"
+    R"("customer":{"id":"u-1700042","emails":["Ann.Smith@Example.com"]},)"
+    R"("devices":{"android":"38400000-8cf0-11bd-b23e-10b96e40000d"}})";
+
+pinsync::config::Config FormatsConfig() {
+  pinsync::config::Config c;
+  c.kafka.topics = {"native"};
+  pinsync::config::InputConfig segment;
+  segment.topic = "segment";
+  segment.format = pinsync::config::InputFormat::kSegment;
+  pinsync::config::InputConfig mapped;
+  mapped.topic = "mapped";
+  mapped.format = pinsync::config::InputFormat::kMapped;
+  mapped.mapping.audience_id = "/segment/id";
+  mapped.mapping.audience_name = "/segment/name";
+  mapped.mapping.user_id = "/customer/id";
+  mapped.mapping.ts = "/at";
+  mapped.mapping.op = "/action";
+  mapped.mapping.add_values = {"joined"};
+  mapped.mapping.remove_values = {"left"};
+  mapped.mapping.email = "/customer/emails";
+  mapped.mapping.gaid = "/devices/android";
+  c.inputs = {segment, mapped};
+  return c;
+}
+
+void DecodeTopic(benchmark::State& state, std::string_view topic, std::string_view value) {
+  const pinsync::config::Config config = FormatsConfig();
+  pinsync::decode::DecoderSet decoders(config);
+  if (auto probe = decoders.Decode(topic, "u-1700042", value); probe.rejected()) {
+    state.SkipWithError(probe.error().detail.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    auto result = decoders.Decode(topic, "u-1700042", value);
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(value.size()));
+}
+
+void BM_DecodeNative(benchmark::State& state) { DecodeTopic(state, "native", kNative); }
+void BM_DecodeSegment(benchmark::State& state) { DecodeTopic(state, "segment", kSegment); }
+void BM_DecodeSegmentSkipped(benchmark::State& state) {
+  DecodeTopic(state, "segment", kSegmentPlainIdentify);
+}
+void BM_DecodeMapped(benchmark::State& state) { DecodeTopic(state, "mapped", kMapped); }
+
+BENCHMARK(BM_DecodeNative);
+BENCHMARK(BM_DecodeSegment);
+BENCHMARK(BM_DecodeSegmentSkipped);
+BENCHMARK(BM_DecodeMapped);
+
+}  // namespace
+
+BENCHMARK_MAIN();
