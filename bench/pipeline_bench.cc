@@ -30,6 +30,7 @@ class AckingSink final : public pinterest::BatchSink {
     return true;
   }
   void Stop() override {}
+  void SetBudgetShare(double) override {}
 
  private:
   std::vector<std::pair<pinterest::DeliveryOutcome, aggregate::Batch>> done_;

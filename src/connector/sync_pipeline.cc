@@ -65,10 +65,16 @@ void SyncPipeline::Assign(const std::vector<TopicPartition>& partitions) {
   UpdateGauges();
 }
 
+void SyncPipeline::SetGroupPartitionCount(size_t total) {
+  if (total == 0) return;
+  const size_t mine = frontier_.assigned_partitions().size();
+  sink_.SetBudgetShare(static_cast<double>(std::min(mine, total)) / static_cast<double>(total));
+}
+
 size_t SyncPipeline::embargoed_partitions() const {
   const SteadyTime now = clock_.Now();
   return static_cast<size_t>(std::count_if(embargo_until_.begin(), embargo_until_.end(),
-                                            [now](const auto& e) { return e.second > now; }));
+                                           [now](const auto& e) { return e.second > now; }));
 }
 
 SteadyTime SyncPipeline::EmbargoFor(const aggregate::Batch& batch) {
@@ -87,14 +93,16 @@ void SyncPipeline::WithdrawFromDelivery(const std::vector<aggregate::PartitionId
   if (!sink_.Withdraw(partitions, &withdrawn)) {
     // Not confirmed in time by the delivery thread (stuck in a callback?): the handoff delay on
     // the next owner's side still covers a request started meanwhile, within request_timeout.
-    spdlog::error("delivery did not confirm withdrawing {} partition(s) in time", partitions.size());
+    spdlog::error("delivery did not confirm withdrawing {} partition(s) in time",
+                  partitions.size());
   }
   counters_.records_withdrawn += withdrawn;
   if (stats_) stats_->records_withdrawn.Increment(static_cast<double>(withdrawn));
   if (withdrawn > 0) {
-    spdlog::info("withdrew {} unsent record(s) of {} partition(s) from delivery; their next "
-                 "owner sends them",
-                 withdrawn, partitions.size());
+    spdlog::info(
+        "withdrew {} unsent record(s) of {} partition(s) from delivery; their next "
+        "owner sends them",
+        withdrawn, partitions.size());
   }
 }
 
@@ -297,10 +305,19 @@ bool SyncPipeline::SettleDeliveries() {
     InFlight flight = std::move(it->second);
     in_flight_.erase(it);
     in_flight_records_ -= flight.records;
+    // Batches merged into this one in delivery settle with it: their holds go with its outcome.
+    for (uint64_t merged : outcome.merged_batch_ids) {
+      auto m = in_flight_.find(merged);
+      if (m == in_flight_.end()) continue;
+      flight.holds.insert(flight.holds.end(), m->second.holds.begin(), m->second.holds.end());
+      in_flight_records_ -= m->second.records;
+      in_flight_.erase(m);
+    }
+    const uint64_t settled_batches = 1 + outcome.merged_batch_ids.size();
     if (outcome.status == pinterest::DeliveryStatus::kAcknowledged) {
-      ++counters_.batches_acknowledged;
+      counters_.batches_acknowledged += settled_batches;
       if (stats_) {
-        stats_->batches_acknowledged.Increment();
+        stats_->batches_acknowledged.Increment(static_cast<double>(settled_batches));
         stats_->ack_latency.Observe(Seconds(clock_.Now() - flight.submitted_at));
       }
       if (outcome.rejected.empty()) {
@@ -319,8 +336,8 @@ bool SyncPipeline::SettleDeliveries() {
         DeadLetterRecords(batch, rejected, outcome.reason, std::move(flight.holds));
       }
     } else {
-      ++counters_.batches_failed;
-      if (stats_) stats_->batches_failed.Increment();
+      counters_.batches_failed += settled_batches;
+      if (stats_) stats_->batches_failed.Increment(static_cast<double>(settled_batches));
       spdlog::error(
           "batch {} for audience {} ({}) failed permanently: {}; dead-lettering {} records",
           batch.id, batch.key.audience_id, ToString(batch.key.list_type), outcome.detail,

@@ -8,11 +8,16 @@
 #include <algorithm>
 
 #include "pinsync/pinterest/api_json.h"
+#include "pinsync/pinterest/batch_merge.h"
 
 namespace pinsync::pinterest {
 
 namespace {
 constexpr int kPageSize = 250;
+// A name missing from a sweep of the account's lists (or a list missing from a sweep of its
+// audiences) this recent is taken as new rather than swept again: every list that activates at
+// start-up shares one sweep; a new audience hours later triggers a fresh one.
+constexpr auto kSweepFreshFor = std::chrono::seconds(60);
 }  // namespace
 
 DeliveryEngine::DeliveryEngine(const config::Config& config, const Clock& clock,
@@ -59,10 +64,24 @@ DeliveryEngine::AccountState& DeliveryEngine::Account(const std::string& ad_acco
   if (it == accounts_.end()) {
     TokenBucket bucket(api_.requests_per_minute,
                        TokenBucket::DefaultBurst(api_.requests_per_minute), clock_.Now());
+    bucket.SetRate(SharedRate(), clock_.Now());
     it = accounts_.emplace(ad_account_id, AccountState(bucket)).first;
     stats_.Blocked(ad_account_id).Set(0);
   }
   return it->second;
+}
+
+double DeliveryEngine::SharedRate() const {
+  return std::max(1.0, api_.requests_per_minute * budget_share_);
+}
+
+void DeliveryEngine::SetBudgetShare(double share) {
+  budget_share_ = std::clamp(share, 0.0, 1.0);
+  for (auto& [id, account] : accounts_) account.bucket.SetRate(SharedRate(), clock_.Now());
+  spdlog::info(
+      "pinterest: this member's share of the group's budget is {:.0f}% ({:.0f} "
+      "requests/min per ad account)",
+      budget_share_ * 100, SharedRate());
 }
 
 size_t DeliveryEngine::queued_batches() const {
@@ -82,13 +101,37 @@ std::string DeliveryEngine::ResolvedListId(const aggregate::ListKey& key) const 
 }
 
 void DeliveryEngine::Submit(aggregate::Batch batch) {
+  auto [it, inserted] = lists_.try_emplace(batch.key);
+  ListState& list = it->second;
+  if (inserted) list.key = batch.key;
+  Account(batch.key.ad_account_id);
+  if (!list.jobs.empty() && Mergeable(list, *list.jobs.back())) {
+    Merge(*list.jobs.back(), std::move(batch));
+    return;
+  }
   auto job = std::make_unique<Job>();
   job->submitted_at = clock_.Now();
   job->batch = std::move(batch);
-  auto [it, inserted] = lists_.try_emplace(job->batch.key);
-  if (inserted) it->second.key = job->batch.key;
-  Account(job->batch.key.ad_account_id);
-  it->second.jobs.push_back(std::move(job));
+  list.jobs.push_back(std::move(job));
+}
+
+bool DeliveryEngine::Mergeable(const ListState& list, const Job& job) {
+  if (job.failure) return false;
+  if (!job.activated) return true;  // queued behind the list's batch in flight, or embargoed
+  // The list's head batch that has not sent anything yet (waiting for the rate budget): it is
+  // planned again after the merge. Once a request went out, later changes wait their turn.
+  return &job == list.jobs.front().get() && !job.first_attempt && job.in_flight == 0 &&
+         job.withdrawn.empty() && job.deferred_adds.empty();
+}
+
+void DeliveryEngine::Merge(Job& job, aggregate::Batch batch) {
+  if (job.activated) {
+    job.activated = false;
+    job.ready.clear();
+  }
+  job.merged_ids.push_back(batch.id);
+  MergeLaterBatch(job.batch, std::move(batch));
+  stats_.batches_merged.Increment();
 }
 
 bool DeliveryEngine::IsWithdrawn(const Job& job, aggregate::PartitionId partition) {
@@ -168,22 +211,34 @@ void DeliveryEngine::Pump() {
   const std::string* token = tokens_.Current();
   if (token == nullptr) return;  // waiting for a refresh, or held: nothing may go out
   const size_t max_in_flight = static_cast<size_t>(std::max(1, api_.max_concurrent_requests));
-  // Round robin: one request per list per round, each round starting after the list served
-  // last, so neither a big batch nor an early key in map order starves the others of tokens.
+  // Oldest waiting change first: in each round every list may start one request, the list whose
+  // head batch holds the oldest change going first, so freshness degrades evenly when the budget
+  // is short and no list starves behind a busy one. Equal ages take turns (round robin from the
+  // list served last).
+  std::vector<std::pair<SteadyTime, ListState*>> order;
+  auto it = last_served_ ? lists_.upper_bound(*last_served_) : lists_.begin();
+  for (size_t n = 0; n < lists_.size(); ++n, ++it) {
+    if (it == lists_.end()) it = lists_.begin();
+    ListState& list = it->second;
+    if (list.jobs.empty() || list.jobs.front()->ready.empty()) continue;
+    order.emplace_back(list.jobs.front()->batch.opened_at, &list);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   bool started = true;
-  while (started && in_flight_ < max_in_flight && !lists_.empty()) {
+  while (started && in_flight_ < max_in_flight) {
     started = false;
-    auto it = last_served_ ? lists_.upper_bound(*last_served_) : lists_.begin();
-    for (size_t n = 0; n < lists_.size() && in_flight_ < max_in_flight; ++n, ++it) {
-      if (it == lists_.end()) it = lists_.begin();
-      ListState& list = it->second;
-      if (list.jobs.empty() || list.jobs.front()->ready.empty()) continue;
-      if (TryStartOne(list, *list.jobs.front(), now, *token)) {
+    for (auto& [age, list] : order) {
+      if (in_flight_ >= max_in_flight) break;
+      if (list->jobs.empty() || list->jobs.front()->ready.empty()) continue;
+      if (TryStartOne(*list, *list->jobs.front(), now, *token)) {
         started = true;
-        last_served_ = it->first;
+        last_served_ = list->key;
       }
     }
   }
+  // A batch whose last step was answered without a request (a look-up from the sweep) is done.
+  for (auto& [age, list] : order) MaybeFinish(*list);
 }
 
 bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
@@ -191,17 +246,107 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
   // Retries and split halves of requests that were on the wire during a Withdraw come back
   // here: they lose their withdrawn records before anything is sent again.
   std::erase_if(job.ready, [&](Work& w) { return !PruneWithdrawn(job, w); });
-  auto work = std::find_if(job.ready.begin(), job.ready.end(),
-                           [now](const Work& w) { return w.not_before <= now; });
-  if (work == job.ready.end()) return false;
+  // Look-ups answered by the account's sweep cost nothing: take them first.
+  for (size_t i = 0; i < job.ready.size();) {
+    Work& w = job.ready[i];
+    const bool lookup = w.step == Step::kFindList || w.step == Step::kFindAudience;
+    if (!lookup || w.not_before > now || PrepareLookup(list, job, w, now) != Lookup::kAnswered) {
+      ++i;
+      continue;
+    }
+    const Step step = w.step;
+    job.ready.erase(job.ready.begin() + static_cast<std::ptrdiff_t>(i));
+    stats_.lookups_saved.Increment();
+    if (step == Step::kFindList) {
+      ListResolved(list, job);
+    } else {
+      AudienceResolved(list, job);
+    }
+  }
+  std::optional<size_t> pick;
+  for (size_t i = 0; i < job.ready.size() && !pick; ++i) {
+    Work& w = job.ready[i];
+    if (w.not_before > now) continue;
+    const bool lookup = w.step == Step::kFindList || w.step == Step::kFindAudience;
+    if (lookup && PrepareLookup(list, job, w, now) == Lookup::kWait) continue;
+    pick = i;
+  }
+  if (!pick) return false;
   AccountState& account = Account(list.key.ad_account_id);
   if (account.held && (account.probe_in_flight || now < account.probe_at)) return false;
   if (!account.bucket.TryAcquire(now)) return false;
   if (account.held) account.probe_in_flight = true;
-  Work next = std::move(*work);
-  job.ready.erase(work);
+  Work next = std::move(job.ready[*pick]);
+  job.ready.erase(job.ready.begin() + static_cast<std::ptrdiff_t>(*pick));
+  if (next.sweep && next.bookmark.empty()) {
+    // This request opens the account's sweep: the other lists wait for it.
+    (next.step == Step::kFindList ? account.list_sweeper : account.audience_sweeper) = &job;
+  }
   StartWork(list, job, std::move(next), token);
   return true;
+}
+
+DeliveryEngine::Lookup DeliveryEngine::PrepareLookup(ListState& list, Job& job, Work& work,
+                                                     SteadyTime now) {
+  if (work.recheck || !work.bookmark.empty()) return Lookup::kSend;  // asks Pinterest as it is
+  AccountState& account = Account(list.key.ad_account_id);
+  auto fresh = [now](const std::optional<SteadyTime>& at) {
+    return at && now - *at < kSweepFreshFor;
+  };
+  if (work.step == Step::kFindList) {
+    if (account.list_ids_by_name.contains(job.target.list_name) || fresh(account.lists_swept_at)) {
+      return Lookup::kAnswered;
+    }
+    if (account.list_sweeper != nullptr && account.list_sweeper != &job) return Lookup::kWait;
+  } else {
+    if (list.audience_ready || account.lists_with_audience.contains(list.list_id) ||
+        fresh(account.audiences_swept_at)) {
+      return Lookup::kAnswered;
+    }
+    if (account.audience_sweeper != nullptr && account.audience_sweeper != &job) {
+      return Lookup::kWait;
+    }
+  }
+  work.sweep = true;
+  return Lookup::kSend;
+}
+
+void DeliveryEngine::ListResolved(ListState& list, Job& job) {
+  AccountState& account = Account(list.key.ad_account_id);
+  auto found = account.list_ids_by_name.find(job.target.list_name);
+  if (found == account.list_ids_by_name.end()) {
+    CreateOrSkip(job);
+    return;
+  }
+  list.list_id = found->second;
+  if (job.deferred_adds.empty()) {
+    ProceedWithList(list, job);
+    return;
+  }
+  // Looked up again after a create whose answer was lost: it did create the list. What is left
+  // are this batch's ADD chunks (re-adding is harmless).
+  if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kFindAudience));
+  while (!job.deferred_adds.empty()) {
+    job.ready.push_back(
+        MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(job.deferred_adds.front())));
+    job.deferred_adds.pop_front();
+  }
+}
+
+void DeliveryEngine::AudienceResolved(ListState& list, Job& job) {
+  if (list.audience_ready) return;
+  if (Account(list.key.ad_account_id).lists_with_audience.contains(list.list_id)) {
+    list.audience_ready = true;
+    return;
+  }
+  job.ready.push_back(MakeWork(Step::kCreateAudience));
+}
+
+void DeliveryEngine::EndSweeps(const Job& job) {
+  for (auto& [id, account] : accounts_) {
+    if (account.list_sweeper == &job) account.list_sweeper = nullptr;
+    if (account.audience_sweeper == &job) account.audience_sweeper = nullptr;
+  }
 }
 
 void DeliveryEngine::Activate(ListState& list, Job& job) {
@@ -343,6 +488,8 @@ void DeliveryEngine::MaybeFinish(ListState& list) {
   }
   stats_.batch_latency_seconds.Observe(
       std::chrono::duration<double>(clock_.Now() - job.submitted_at).count());
+  outcome.merged_batch_ids = std::move(job.merged_ids);
+  EndSweeps(job);
   finished_.emplace_back(std::move(outcome), std::move(job.batch));
   list.jobs.pop_front();
 }

@@ -90,7 +90,7 @@ void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t t
       if (work.step == Step::kFindAudience || work.step == Step::kCreateAudience) {
         spdlog::warn("pinterest: audience step for list {} got {}; syncing without an audience",
                      list.list_id, Describe(response));
-        list.audience_ready = true;
+        GiveUpAudience(list, job);
         break;
       }
       if (work.step == Step::kUpdate) {
@@ -107,7 +107,7 @@ void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t t
       if (work.step == Step::kFindAudience || work.step == Step::kCreateAudience) {
         spdlog::warn("pinterest: audience step for list {} got {}; syncing without an audience",
                      list.list_id, Describe(response));
-        list.audience_ready = true;
+        GiveUpAudience(list, job);
         break;
       }
       Fail(job,
@@ -129,28 +129,21 @@ void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpR
         ScheduleRetry(list, job, std::move(work), Duration::zero(), page.error().message);
         return;
       }
-      for (const auto& item : page->items) account.list_ids_by_name.try_emplace(item.name, item.id);
-      auto found = account.list_ids_by_name.find(job.target.list_name);
-      if (found != account.list_ids_by_name.end()) {
-        list.list_id = found->second;
-        if (job.deferred_adds.empty()) {
-          ProceedWithList(list, job);
-        } else {
-          // Looked up again after a create whose answer was lost: it did create the list.
-          // What is left are this batch's ADD chunks (re-adding is harmless).
-          if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kFindAudience));
-          while (!job.deferred_adds.empty()) {
-            job.ready.push_back(
-                MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(job.deferred_adds.front())));
-            job.deferred_adds.pop_front();
-          }
-        }
-      } else if (!page->bookmark.empty()) {
-        job.ready.push_back(
-            MakeWork(Step::kFindList, MembershipOp::kAdd, RecordChunk{}, page->bookmark));
-      } else {
-        CreateOrSkip(job);
+      for (const auto& item : page->items) account.list_ids_by_name[item.name] = item.id;
+      const bool found = account.list_ids_by_name.contains(job.target.list_name);
+      if (!page->bookmark.empty() && (work.sweep || !found)) {
+        // A sweep reads every page, for every list of the account; a recheck stops when found.
+        Work next = MakeWork(Step::kFindList, MembershipOp::kAdd, RecordChunk{}, page->bookmark);
+        next.sweep = work.sweep;
+        next.recheck = work.recheck;
+        job.ready.push_back(std::move(next));
+        return;
       }
+      if (work.sweep) {
+        account.lists_swept_at = clock_.Now();
+        if (account.list_sweeper == &job) account.list_sweeper = nullptr;
+      }
+      ListResolved(list, job);
       return;
     }
     case Step::kCreateList: {
@@ -159,7 +152,9 @@ void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpR
         // The list may exist now: look it up again rather than create a twin.
         spdlog::warn("{}; looking the list up by name", id.error().message);
         job.deferred_adds.push_front(std::move(work.records));
-        job.ready.push_back(MakeWork(Step::kFindList));
+        Work lookup = MakeWork(Step::kFindList);
+        lookup.recheck = true;
+        job.ready.push_back(std::move(lookup));
         return;
       }
       list.list_id = *id;
@@ -182,21 +177,29 @@ void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpR
         ScheduleRetry(list, job, std::move(work), Duration::zero(), page.error().message);
         return;
       }
-      bool found = std::any_of(page->items.begin(), page->items.end(), [&](const AudienceItem& a) {
-        return a.audience_type == "CUSTOMER_LIST" && a.customer_list_id == list.list_id;
-      });
-      if (found) {
-        list.audience_ready = true;
-      } else if (!page->bookmark.empty()) {
-        job.ready.push_back(
-            MakeWork(Step::kFindAudience, MembershipOp::kAdd, RecordChunk{}, page->bookmark));
-      } else {
-        job.ready.push_back(MakeWork(Step::kCreateAudience));
+      for (const AudienceItem& a : page->items) {
+        if (a.audience_type == "CUSTOMER_LIST")
+          account.lists_with_audience.insert(a.customer_list_id);
       }
+      const bool found = account.lists_with_audience.contains(list.list_id);
+      if (!page->bookmark.empty() && (work.sweep || !found)) {
+        Work next =
+            MakeWork(Step::kFindAudience, MembershipOp::kAdd, RecordChunk{}, page->bookmark);
+        next.sweep = work.sweep;
+        next.recheck = work.recheck;
+        job.ready.push_back(std::move(next));
+        return;
+      }
+      if (work.sweep) {
+        account.audiences_swept_at = clock_.Now();
+        if (account.audience_sweeper == &job) account.audience_sweeper = nullptr;
+      }
+      AudienceResolved(list, job);
       return;
     }
     case Step::kCreateAudience:
       list.audience_ready = true;
+      account.lists_with_audience.insert(list.list_id);
       spdlog::info("pinterest: created the CUSTOMER_LIST audience for list {} in ad account {}",
                    list.list_id, list.key.ad_account_id);
       return;
@@ -248,7 +251,7 @@ void DeliveryEngine::OnBadRequest(ListState& list, Job& job, Work work,
     case Step::kCreateAudience:
       spdlog::warn("pinterest: audience step for list {} got {}; syncing without an audience",
                    list.list_id, Describe(response));
-      list.audience_ready = true;
+      GiveUpAudience(list, job);
       return;
     case Step::kFindList:
       Fail(job, FailureReason::kHttp400,
@@ -268,7 +271,7 @@ void DeliveryEngine::ScheduleRetry(ListState& list, Job& job, Work work, Duratio
     if (work.step == Step::kFindAudience || work.step == Step::kCreateAudience) {
       spdlog::warn("pinterest: gave up making list {} targetable ({}); syncing without an audience",
                    list.list_id, why);
-      list.audience_ready = true;
+      GiveUpAudience(list, job);
       return;
     }
     Fail(job, FailureReason::kRetryExhausted,
@@ -283,6 +286,7 @@ void DeliveryEngine::ScheduleRetry(ListState& list, Job& job, Work work, Duratio
     const bool list_step = work.step == Step::kCreateList;
     if (list_step) job.deferred_adds.push_front(std::move(work.records));
     Work lookup = MakeWork(list_step ? Step::kFindList : Step::kFindAudience);
+    lookup.recheck = true;
     lookup.attempts = work.attempts;
     lookup.not_before = now + delay;
     job.ready.push_back(std::move(lookup));
@@ -293,6 +297,12 @@ void DeliveryEngine::ScheduleRetry(ListState& list, Job& job, Work work, Duratio
                 std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
   work.not_before = now + delay;
   job.ready.push_back(std::move(work));
+}
+
+void DeliveryEngine::GiveUpAudience(ListState& list, const Job& job) {
+  list.audience_ready = true;
+  AccountState& account = Account(list.key.ad_account_id);
+  if (account.audience_sweeper == &job) account.audience_sweeper = nullptr;
 }
 
 void DeliveryEngine::HoldAccount(const std::string& ad_account_id, AccountState& account,
@@ -316,6 +326,7 @@ void DeliveryEngine::Fail(Job& job, FailureReason reason, std::string detail) {
   job.detail = std::move(detail);
   job.ready.clear();
   job.deferred_adds.clear();
+  EndSweeps(job);  // lists waiting for this job's sweep start their own
 }
 
 }  // namespace pinsync::pinterest

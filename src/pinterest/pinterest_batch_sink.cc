@@ -77,14 +77,24 @@ class PinterestBatchSink final : public BatchSink {
   std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> DrainOutcomes() override {
     std::lock_guard lock(mu_);
     auto out = std::exchange(outcomes_, {});
-    for (const auto& [outcome, batch] : out) {
-      // Withdrawn records leave the batch on the way, so count what was submitted.
-      auto size = submitted_sizes_.find(outcome.batch_id);
-      if (size == submitted_sizes_.end()) continue;
+    auto settle = [this](uint64_t id) {
+      auto size = submitted_sizes_.find(id);
+      if (size == submitted_sizes_.end()) return;
       pending_records_ -= size->second;
       submitted_sizes_.erase(size);
+    };
+    for (const auto& [outcome, batch] : out) {
+      // Withdrawn records leave a batch and merged batches join it on the way: count what was
+      // submitted.
+      settle(outcome.batch_id);
+      for (uint64_t id : outcome.merged_batch_ids) settle(id);
     }
     return out;
+  }
+
+  void SetBudgetShare(double share) override {
+    budget_share_.store(share);
+    transport_->Wakeup();
   }
 
   size_t PendingRecords() const override {
@@ -131,6 +141,10 @@ class PinterestBatchSink final : public BatchSink {
         }
         withdraw_done_cv_.notify_all();
       }
+      if (const double share = budget_share_.load(); share != applied_share_) {
+        engine_->SetBudgetShare(share);
+        applied_share_ = share;
+      }
       engine_->Pump();
       transport_->Poll(kLoopTick);
       engine_->Pump();
@@ -151,6 +165,8 @@ class PinterestBatchSink final : public BatchSink {
   std::unique_ptr<DeliveryEngine> engine_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  std::atomic<double> budget_share_{1.0};
+  double applied_share_ = 1.0;  // delivery thread only
 
   mutable std::mutex mu_;
   bool stopped_ = false;

@@ -37,6 +37,11 @@ PinterestStats PinterestStats::Create(prometheus::Registry& registry) {
           .Name("pinsync_pinterest_account_blocked")
           .Help("1 while delivery to an ad account is held (403, or 401 with a static token)")
           .Register(registry),
+      counter("pinsync_pinterest_batches_merged_total",
+              "Batches merged into an earlier batch of their list that had not started yet"),
+      counter("pinsync_pinterest_lookups_saved_total",
+              "List and audience lookups answered from the ad account's paged sweep instead of a "
+              "request"),
   };
 }
 

@@ -63,6 +63,14 @@ SteadyTime TokenBucket::NextAvailable(SteadyTime now) const {
   return now + std::chrono::duration_cast<Duration>(wait) + Duration(1);
 }
 
+void TokenBucket::SetRate(double requests_per_minute, SteadyTime now) {
+  Refill(now);
+  const double rpm = std::max(requests_per_minute, 1.0);
+  burst_ = std::max(1.0, std::floor(rpm / 60.0 * 3.0));
+  rate_per_second_ = std::max(rpm - burst_, 0.5) / 60.0;
+  tokens_ = std::min(tokens_, burst_);
+}
+
 void TokenBucket::PauseUntil(SteadyTime until) {
   if (until > paused_until_) paused_until_ = until;
   tokens_ = 0.0;

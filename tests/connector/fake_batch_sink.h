@@ -30,6 +30,8 @@ class FakeBatchSink final : public pinterest::BatchSink {
   }
   size_t PendingRecords() const override { return pending_records_; }
   void Stop() override {}
+  void SetBudgetShare(double share) override { budget_share_ = share; }
+  double budget_share() const { return budget_share_; }
   // Like the real sink: the partitions' records leave every batch not yet completed.
   bool Withdraw(const std::vector<aggregate::PartitionId>& partitions, size_t* withdrawn) override {
     size_t removed = 0;
@@ -58,8 +60,11 @@ class FakeBatchSink final : public pinterest::BatchSink {
                 std::vector<aggregate::BatchRecord> rejected = {}, std::string reason = "") {
     aggregate::Batch batch = std::move(submitted_.at(index));
     submitted_.erase(submitted_.begin() + static_cast<long>(index));
-    pinterest::DeliveryOutcome outcome{batch.id, status, std::move(rejected), std::move(reason),
-                                       ""};
+    pinterest::DeliveryOutcome outcome;
+    outcome.batch_id = batch.id;
+    outcome.status = status;
+    outcome.rejected = std::move(rejected);
+    outcome.reason = std::move(reason);
     done_.emplace_back(std::move(outcome), std::move(batch));
   }
   void CompleteAll() {
@@ -72,6 +77,7 @@ class FakeBatchSink final : public pinterest::BatchSink {
   size_t pending_records_ = 0;
   size_t delivered_records_ = 0;
   std::vector<std::vector<aggregate::PartitionId>> withdrawals_;
+  double budget_share_ = 1.0;
   bool auto_ack_;
 };
 

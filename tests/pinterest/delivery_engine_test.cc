@@ -104,6 +104,10 @@ TEST(DeliveryEngineTest, BatchesOfOneListGoInOrderAndReuseTheResolvedId) {
   h.Start();
   auto x = Records(0, 1);
   h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, x));
+  // Batch 2 arrives once batch 1 has started (before that it would be merged into it).
+  h.engine().Pump();
+  h.transport().Poll(milliseconds(0));
+  h.engine().Pump();
   h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, {}, x));
   Outcomes out;
   bool remove_overtook = false;

@@ -48,8 +48,9 @@ TEST(DeliveryEngineWithdrawTest, QueuedBatchLosesTheWithdrawnPartitionsRecords) 
   auto kept = OfPartition(100, 30, 0);
   auto moved = OfPartition(200, 20, 1);
   h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, first));
-  h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, Concat(kept, moved)));
   h.Turns(20);
+  h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, Concat(kept, moved)));
+  h.Turns(1);
   EXPECT_EQ(h.engine().Withdraw({1}), moved.size());
   release = true;
   auto out = h.Run(2);
@@ -161,14 +162,17 @@ TEST(DeliveryEngineWithdrawTest, AnEmbargoedBatchSendsNothingBeforeNotBefore) {
   auto batch = MakeBatch(1, "111", "vip", ListType::kEmail, Records(0, 3));
   batch.not_before = start + seconds(5);
   h.engine().Submit(std::move(batch));
-  // A later batch of the same list waits behind it (per-list order).
+  // A later batch of the same list joins it (it has not started), so it waits as well.
   h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, {}, Records(0, 3)));
   h.Turns(490);  // 4.9 s
   EXPECT_TRUE(h.transport().started().empty());
-  auto out = h.Run(2);
-  ASSERT_EQ(out.size(), 2u);
+  auto out = h.Run(1);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first.merged_batch_ids, std::vector<uint64_t>{2});
   EXPECT_GE(h.clock().Now() - start, seconds(5));
-  EXPECT_TRUE(h.pinterest().FindList("111", "vip-EMAIL")->members.empty());
+  // The later remove won over the earlier add: nothing to add, so no list was created.
+  EXPECT_EQ(h.pinterest().FindList("111", "vip-EMAIL"), nullptr);
+  EXPECT_TRUE(out[0].second.adds.empty());
 }
 
 }  // namespace

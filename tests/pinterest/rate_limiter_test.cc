@@ -121,5 +121,29 @@ TEST(TokenBucketTest, NeverExceededOverALongRun) {
   EXPECT_GE(total, static_cast<size_t>(rpm * 60 * 6 * 0.98));
 }
 
+// A share of a budget (SetRate): no 60-second window ever holds more than the share, burst
+// included, so members splitting a budget exactly never add up to more than it.
+TEST(TokenBucketTest, SetRateKeepsEveryWindowWithinTheRate) {
+  ManualClock clock;
+  TokenBucket bucket(400, TokenBucket::DefaultBurst(400), clock.Now());
+  const double share = 400.0 / 3;  // one of three members
+  bucket.SetRate(share, clock.Now());
+  EXPECT_EQ(bucket.burst(), 6.0);
+  std::deque<SteadyTime> window;
+  size_t total = 0, max_in_window = 0;
+  const SteadyTime end = clock.Now() + std::chrono::minutes(30);
+  while (clock.Now() < end) {
+    while (bucket.TryAcquire(clock.Now())) {
+      window.push_back(clock.Now());
+      ++total;
+    }
+    while (!window.empty() && clock.Now() - window.front() >= seconds(60)) window.pop_front();
+    max_in_window = std::max(max_in_window, window.size());
+    clock.Advance(milliseconds(37));
+  }
+  EXPECT_LE(max_in_window, 133u);
+  EXPECT_GE(total, static_cast<size_t>((share - 6) * 30 * 0.99));  // close to the share
+}
+
 }  // namespace
 }  // namespace pinsync::pinterest

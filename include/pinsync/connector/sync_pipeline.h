@@ -91,6 +91,10 @@ class SyncPipeline {
   void Forget(const std::vector<TopicPartition>& partitions);
   // Partitions still embargoed after a handoff (see Assign).
   size_t embargoed_partitions() const;
+  // pinterest.requests_per_minute is the budget of the whole group: this member takes the share
+  // of its assigned partitions among the `total` of the subscribed topics (0: unknown, keep the
+  // last share). Call after assignment changes.
+  void SetGroupPartitionCount(size_t total);
 
   // One consumed message. Messages of partitions not assigned are ignored.
   void OnMessage(const kafka::ConsumedMessage& message);

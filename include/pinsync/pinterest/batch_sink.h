@@ -23,6 +23,9 @@ struct DeliveryOutcome {
   std::vector<aggregate::BatchRecord> rejected;
   std::string reason;  // short stable reason for metrics/dead-letter headers, e.g. "http_400"
   std::string detail;  // human-readable, never contains records or tokens
+  // Later batches of the same list that were merged into this one while they waited for their
+  // turn (Submit); they are settled by this outcome too, and its batch carries their records.
+  std::vector<uint64_t> merged_batch_ids;
 };
 
 // The ordering contract, across owners: for any record, Pinterest applies its changes in the
@@ -36,7 +39,10 @@ class BatchSink {
   virtual ~BatchSink() = default;
   // Non-blocking. Batches with the same ListKey are delivered one at a time, in submission
   // order, so a later REMOVE never overtakes an earlier ADD of the same record. No request of the
-  // batch starts before batch.not_before.
+  // batch starts before batch.not_before. A batch submitted while an earlier one of its list has
+  // not started yet (waiting for the rate budget, its embargo, or the list's batch in flight)
+  // is merged into it: the last change per record wins, and one outcome settles both (see
+  // DeliveryOutcome::merged_batch_ids), so waiting batches leave as full requests.
   virtual void Submit(aggregate::Batch batch) = 0;
   // Removes the records of `partitions` from every batch submitted so far and not yet finished:
   // unsent requests are rebuilt without them, their retries stop, and outcomes no longer carry
@@ -51,6 +57,9 @@ class BatchSink {
   virtual std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> DrainOutcomes() = 0;
   // Records submitted and not yet drained.
   virtual size_t PendingRecords() const = 0;
+  // This member's share (0..1] of pinterest.requests_per_minute, the budget of the whole
+  // consumer group per ad account (SyncPipeline::SetGroupPartitionCount). Thread-safe.
+  virtual void SetBudgetShare(double share) = 0;
   // Stops accepting work and joins the delivery thread. Pending batches are abandoned.
   virtual void Stop() = 0;
 };

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,9 @@ class DeliveryEngine {
   // rebuilt without them, requests on the wire are not retried with them, and finished batches no
   // longer carry them. Returns the number of unsent records removed.
   size_t Withdraw(const std::vector<aggregate::PartitionId>& partitions);
+  // Every ad account's bucket refills at `share` x pinterest.requests_per_minute from now on
+  // (at least one request a minute): this member's part of the group's budget.
+  void SetBudgetShare(double share);
   // Starts every request that may start now. Call after Submit and after each transport Poll.
   void Pump();
   // Batches finished since the last call, in the order they finished.
@@ -59,6 +63,11 @@ class DeliveryEngine {
     MembershipOp op = MembershipOp::kAdd;
     RecordChunk records;
     std::string bookmark;
+    // kFindList/kFindAudience: a page of the account's sweep (every list or audience of the ad
+    // account, page by page, once for all lists), or a look-up again by name after a create
+    // whose answer was lost (recheck: always asks Pinterest).
+    bool sweep = false;
+    bool recheck = false;
     int attempts = 0;
     int unauthorized = 0;
     SteadyTime not_before{};
@@ -77,6 +86,7 @@ class DeliveryEngine {
     std::string detail;
     std::vector<aggregate::BatchRecord> rejected;
     std::vector<aggregate::PartitionId> withdrawn;  // by Withdraw: never sent again
+    std::vector<uint64_t> merged_ids;               // later batches merged into this one
   };
 
   struct ListState {
@@ -93,7 +103,16 @@ class DeliveryEngine {
     SteadyTime probe_at{};  // while held: when one request may test whether access is back
     bool probe_in_flight = false;
     std::map<std::string, std::string> list_ids_by_name;  // seen while listing
+    std::set<std::string> lists_with_audience;  // customer list ids with a CUSTOMER_LIST audience
+    // When the last complete sweep of the account's lists / audiences finished: a name missing
+    // from a sweep this recent is new (create it) rather than looked up again.
+    std::optional<SteadyTime> lists_swept_at;
+    std::optional<SteadyTime> audiences_swept_at;
+    // The job whose work is paging through the account's lists / audiences; others wait for it.
+    const Job* list_sweeper = nullptr;
+    const Job* audience_sweeper = nullptr;
   };
+  enum class Lookup : uint8_t { kSend, kWait, kAnswered };
 
   static Work MakeWork(Step step, MembershipOp op = MembershipOp::kAdd, RecordChunk records = {},
                        std::string bookmark = {});
@@ -103,6 +122,16 @@ class DeliveryEngine {
   void CreateOrSkip(Job& job);
   bool TryStartOne(ListState& list, Job& job, SteadyTime now, const std::string& token);
   void StartWork(ListState& list, Job& job, Work work, const std::string& token);
+  // A list or audience look-up about to start: answered from the account's sweep (kAnswered,
+  // no request), waiting for another job's sweep (kWait), or sent (kSend, maybe as the sweep).
+  Lookup PrepareLookup(ListState& list, Job& job, Work& work, SteadyTime now);
+  void ListResolved(ListState& list, Job& job);  // after a sweep or recheck: found or create
+  void AudienceResolved(ListState& list, Job& job);
+  void EndSweeps(const Job& job);
+  // An audience step that cannot succeed: the list is synced without an audience.
+  void GiveUpAudience(ListState& list, const Job& job);
+  static bool Mergeable(const ListState& list, const Job& job);
+  void Merge(Job& job, aggregate::Batch batch);
   // Drops withdrawn records from `work`; false if nothing is left for it to do.
   bool PruneWithdrawn(Job& job, Work& work) const;
   static bool IsWithdrawn(const Job& job, aggregate::PartitionId partition);
@@ -118,6 +147,7 @@ class DeliveryEngine {
   void Fail(Job& job, FailureReason reason, std::string detail);
   void MaybeFinish(ListState& list);
   std::string AccountUrl(const std::string& ad_account_id) const;
+  double SharedRate() const;  // requests per minute per account for this member
 
   const config::Config& config_;
   const config::PinterestConfig& api_;
@@ -130,6 +160,7 @@ class DeliveryEngine {
   std::optional<aggregate::ListKey> last_served_;  // where the next round robin starts
   std::map<std::string, AccountState> accounts_;
   size_t in_flight_ = 0;
+  double budget_share_ = 1.0;
   std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> finished_;
 };
 

@@ -26,6 +26,8 @@ struct PinterestStats {
   prometheus::Histogram& batch_latency_seconds;              // submit to outcome
   prometheus::Family<prometheus::Counter>& token_refreshes;  // {result}
   prometheus::Family<prometheus::Gauge>& account_blocked;    // {ad_account_id}: 1 while held
+  prometheus::Counter& batches_merged;  // batches merged into an earlier waiting one of their list
+  prometheus::Counter& lookups_saved;   // list/audience lookups answered from an account sweep
 
   static PinterestStats Create(prometheus::Registry& registry);
 

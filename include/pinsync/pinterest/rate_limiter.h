@@ -22,6 +22,13 @@ class TokenBucket {
   // When TryAcquire could next succeed (now if it would succeed now).
   SteadyTime NextAvailable(SteadyTime now) const;
 
+  // From now on: a burst of DefaultBurst(requests_per_minute) and a refill rate of
+  // requests_per_minute less that burst, so that no 60-second window ever holds more than
+  // `requests_per_minute` requests, burst included (a budget shared exactly by several members
+  // never adds up to a 429). Tokens above the new burst are dropped.
+  void SetRate(double requests_per_minute, SteadyTime now);
+  double requests_per_minute() const { return rate_per_second_ * 60.0; }
+
   // A 429: send nothing until `until`, then start again from an empty bucket.
   void PauseUntil(SteadyTime until);
   // X-RateLimit-Remaining / -Reset from a response: when few requests remain in Pinterest's

@@ -1,0 +1,14 @@
+#pragma once
+// Merging a later batch of a customer list into an earlier one that has not been sent yet, so
+// batches waiting for their turn leave as full requests (DeliveryEngine::Submit).
+
+#include "pinsync/aggregate/batch.h"
+
+namespace pinsync::pinterest {
+
+// `later` holds changes made after every change in `earlier` (same ListKey). Afterwards
+// `earlier` holds each record's last change (adds and removes stay disjoint), the lowest offset
+// per partition of both, the older opened_at and the later not_before. Its id is kept.
+void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later);
+
+}  // namespace pinsync::pinterest

@@ -1,0 +1,61 @@
+#include "pinsync/pinterest/batch_merge.h"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+
+namespace pinsync::pinterest {
+
+void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later) {
+  // Where each record of `earlier` is: true for adds, and its index there.
+  absl::flat_hash_map<HashedId, std::pair<bool, uint32_t>> where;
+  where.reserve(earlier.size() + later.size());
+  for (uint32_t i = 0; i < earlier.adds.size(); ++i) where[earlier.adds[i].id] = {true, i};
+  for (uint32_t i = 0; i < earlier.removes.size(); ++i) where[earlier.removes[i].id] = {false, i};
+  std::vector<bool> dropped_adds(earlier.adds.size(), false);
+  std::vector<bool> dropped_removes(earlier.removes.size(), false);
+  auto apply = [&](const aggregate::BatchRecord& record, bool add) {
+    auto it = where.find(record.id);
+    if (it != where.end() && it->second.first == add) {
+      // Same op again: keep one copy, from the partition of the latest change.
+      (add ? earlier.adds : earlier.removes)[it->second.second].partition = record.partition;
+      return;
+    }
+    if (it != where.end()) {  // the opposite op earlier: the later change wins
+      const auto [was_add, index] = it->second;
+      auto& dropped = was_add ? dropped_adds : dropped_removes;
+      if (dropped.size() <= index) dropped.resize(index + 1, false);
+      dropped[index] = true;
+    }
+    auto& target = add ? earlier.adds : earlier.removes;
+    where[record.id] = {add, static_cast<uint32_t>(target.size())};
+    target.push_back(record);
+  };
+  for (const auto& record : later.adds) apply(record, true);
+  for (const auto& record : later.removes) apply(record, false);
+  auto compact = [](std::vector<aggregate::BatchRecord>& records, std::vector<bool>& dropped) {
+    dropped.resize(records.size(), false);
+    size_t out = 0;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (!dropped[i]) records[out++] = records[i];
+    }
+    records.resize(out);
+  };
+  compact(earlier.adds, dropped_adds);
+  compact(earlier.removes, dropped_removes);
+
+  for (const auto& [partition, offset] : later.lowest_offsets) {
+    auto it = std::find_if(earlier.lowest_offsets.begin(), earlier.lowest_offsets.end(),
+                           [p = partition](const auto& e) { return e.first == p; });
+    if (it == earlier.lowest_offsets.end()) {
+      earlier.lowest_offsets.emplace_back(partition, offset);
+    } else {
+      it->second = std::min(it->second, offset);
+    }
+  }
+  earlier.opened_at = std::min(earlier.opened_at, later.opened_at);
+  earlier.not_before = std::max(earlier.not_before, later.not_before);
+  if (!later.audience_name.empty()) earlier.audience_name = std::move(later.audience_name);
+}
+
+}  // namespace pinsync::pinterest
