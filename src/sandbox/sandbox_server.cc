@@ -129,6 +129,9 @@ std::string SandboxServer::StateJson() const {
 
 std::vector<ListSnapshot> SandboxServer::Lists() const { return impl_->state.Lists(); }
 std::vector<AudienceSnapshot> SandboxServer::Audiences() const { return impl_->state.Audiences(); }
+std::map<std::pair<std::string, std::string>, uint32_t> SandboxServer::MembershipChanges() const {
+  return impl_->state.MembershipChanges();
+}
 RequestCounts SandboxServer::Requests() const { return impl_->counter.Snapshot(); }
 int64_t SandboxServer::TokenRefreshes() const { return impl_->tokens.refreshes(); }
 

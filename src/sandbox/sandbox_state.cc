@@ -90,7 +90,9 @@ Result<ListSnapshot, ApiError> SandboxState::CreateList(const std::string& ad_ac
   list.name = name;
   list.list_type = list_type;
   list.members.reserve(records.size());
-  list.members.insert(records.begin(), records.end());
+  for (const auto& record : records) {
+    if (list.members.insert(record).second) ++list.membership_changes[record];
+  }
   list.num_batches = 1;
   list.num_uploaded = static_cast<int64_t>(records.size());
   list.created_time = list.updated_time = NowSeconds();
@@ -111,11 +113,15 @@ Result<ListSnapshot, ApiError> SandboxState::UpdateList(const std::string& ad_ac
   if (list == nullptr) return Failed(ListNotFound(ad_account_id, list_id));
   switch (op) {
     case MembershipOp::kAdd:
-      list->members.insert(records.begin(), records.end());
+      for (const auto& record : records) {
+        if (list->members.insert(record).second) ++list->membership_changes[record];
+      }
       list->num_uploaded += static_cast<int64_t>(records.size());
       break;
     case MembershipOp::kRemove:
-      for (const auto& record : records) list->members.erase(record);
+      for (const auto& record : records) {
+        if (list->members.erase(record) > 0) ++list->membership_changes[record];
+      }
       list->num_removed += static_cast<int64_t>(records.size());
       break;
   }
@@ -216,6 +222,25 @@ std::vector<ListSnapshot> SandboxState::Lists() const {
     hexes.reserve(members[i].size());
     for (const auto& member : members[i]) hexes.push_back(member.Hex());
     std::sort(hexes.begin(), hexes.end());
+  }
+  return out;
+}
+
+std::map<std::pair<std::string, std::string>, uint32_t> SandboxState::MembershipChanges() const {
+  std::vector<std::pair<std::string, std::vector<std::pair<HashedId, uint32_t>>>> copied;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [account_id, account] : accounts_) {
+      for (const auto& [id, list] : account.lists) {
+        copied.emplace_back(
+            list.name, std::vector<std::pair<HashedId, uint32_t>>(list.membership_changes.begin(),
+                                                                  list.membership_changes.end()));
+      }
+    }
+  }
+  std::map<std::pair<std::string, std::string>, uint32_t> out;
+  for (const auto& [name, changes] : copied) {
+    for (const auto& [record, count] : changes) out[{name, record.Hex()}] += count;
   }
   return out;
 }

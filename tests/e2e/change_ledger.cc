@@ -72,4 +72,44 @@ std::vector<std::string> ChangeLedger::CommittedAheadOfAcknowledged(
   return out;
 }
 
+std::vector<std::string> ChangeLedger::ChangedAfterSettled(
+    const kafka::PartitionOffsets& committed,
+    const std::map<std::pair<std::string, std::string>, uint32_t>& changes,
+    SettledWatch& watch) const {
+  std::map<std::pair<std::string, int32_t>, size_t> violations;  // (list, partition) -> count
+  std::map<std::pair<std::string, int32_t>, std::string> example;
+  for (const auto& [key, history] : records_) {
+    if (history.split || history.changes.empty()) continue;
+    const Change& last = history.changes.back();
+    auto count_it = changes.find(key);
+    const uint32_t count = count_it == changes.end() ? 0 : count_it->second;
+    auto seen = watch.seen.find(key);
+    if (seen != watch.seen.end()) {
+      const auto [settled_offset, settled_count] = seen->second;
+      if (last.offset == settled_offset) {
+        if (count != settled_count) {
+          const auto where = std::make_pair(key.first, history.tp.partition);
+          if (++violations[where] == 1) {
+            example[where] = fmt::format(
+                "changed {} more time(s) after its last change at offset {} ({}) was committed",
+                count - settled_count, last.offset, last.add ? "add" : "remove");
+          }
+          seen->second.second = count;  // report each overtaking once
+        }
+        continue;
+      }
+      watch.seen.erase(seen);  // a newer change arrived: no longer settled
+    }
+    auto c = committed.find(history.tp);
+    if (c == committed.end() || c->second < 0 || last.offset >= c->second) continue;
+    watch.seen.emplace(key, std::make_pair(last.offset, count));
+  }
+  std::vector<std::string> out;
+  for (const auto& [where, n] : violations) {
+    out.push_back(fmt::format("list \"{}\" partition {}: {} settled records changed again, e.g. {}",
+                              where.first, where.second, n, example[where]));
+  }
+  return out;
+}
+
 }  // namespace pinsync::e2e

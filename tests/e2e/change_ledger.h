@@ -7,6 +7,12 @@
 // It answers the crash-recovery question "was any offset committed ahead of its
 // acknowledgement?": given committed offsets C(p) read BEFORE a sandbox snapshot, every record
 // whose changes all lie below C(p) must already have its last change applied in the snapshot.
+//
+// And the ordering question "was any record's change applied by Pinterest out of partition
+// order?": once a record's last change is committed (so acknowledged), nothing may change that
+// record on Pinterest again; a later change is an older one overtaking it (an old owner's
+// request landing after the new owner's). Replays start at the committed offset, so a correct
+// connector never re-applies anything below it.
 
 #include <cstdint>
 #include <map>
@@ -29,6 +35,18 @@ class ChangeLedger {
   std::vector<std::string> CommittedAheadOfAcknowledged(
       const kafka::PartitionOffsets& committed,
       const std::vector<sandbox::ListSnapshot>& lists) const;
+
+  // What earlier samples saw of settled records: (list, hex) -> (offset of the record's last
+  // change when it was settled, the sandbox's membership-change count then).
+  struct SettledWatch {
+    std::map<std::pair<std::string, std::string>, std::pair<int64_t, uint32_t>> seen;
+  };
+  // One line per (list, partition) with records changed on Pinterest after they were settled,
+  // empty if none. `changes` is SandboxServer::MembershipChanges() read AFTER `committed`.
+  std::vector<std::string> ChangedAfterSettled(
+      const kafka::PartitionOffsets& committed,
+      const std::map<std::pair<std::string, std::string>, uint32_t>& changes,
+      SettledWatch& watch) const;
 
   size_t records() const { return records_.size(); }
   // Records whose changes came from more than one partition (the check skips them; the stream is

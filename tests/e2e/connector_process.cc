@@ -67,6 +67,8 @@ std::string ConfigYaml(const config::Config& c) {
   y += "batching:\n";
   y += fmt::format("  max_records: {}\n", c.batching.max_records);
   y += "  max_age: " + Millis(c.batching.max_age) + "\n";
+  y += "pipeline:\n";
+  y += "  handoff_margin: " + Millis(c.pipeline.handoff_margin) + "\n";
   y += "shutdown:\n";
   y += "  timeout: " + Millis(c.shutdown.timeout) + "\n";
   y += "metrics:\n";

@@ -39,6 +39,8 @@ TEST_F(E2eTest, CrashRecoveryKillNineAtRandomPointsNeverCommitsAheadOfAcknowledg
   ChangeLedger ledger;
   size_t samples = 0, settled_samples = 0;
   std::vector<std::string> violations;
+  ChangeLedger::SettledWatch settled_watch;
+  std::vector<std::string> order_violations;
   auto refresh_ledger = [&] {
     auto messages = kafka::ReadTopic(bootstraps_, kTopic);
     ASSERT_TRUE(messages.ok()) << messages.error().message;
@@ -49,12 +51,16 @@ TEST_F(E2eTest, CrashRecoveryKillNineAtRandomPointsNeverCommitsAheadOfAcknowledg
     auto committed = kafka::CommittedOffsets(bootstraps_, group, {kTopic}, 5s);
     if (!committed.ok()) return;  // the coordinator may be busy; the next round samples again
     const auto lists = sandbox_->Lists();
+    const auto changes = sandbox_->MembershipChanges();
     ++samples;
     bool any = false;
     for (const auto& [tp, offset] : *committed) any |= offset > 0;
     settled_samples += any ? 1 : 0;
     for (auto& v : ledger.CommittedAheadOfAcknowledged(*committed, lists)) {
       if (violations.size() < 20) violations.push_back(std::move(v));
+    }
+    for (auto& v : ledger.ChangedAfterSettled(*committed, changes, settled_watch)) {
+      if (order_violations.size() < 20) order_violations.push_back(std::move(v));
     }
   };
   auto sample_for = [&](std::chrono::milliseconds span) {
@@ -107,6 +113,11 @@ TEST_F(E2eTest, CrashRecoveryKillNineAtRandomPointsNeverCommitsAheadOfAcknowledg
 
   EXPECT_TRUE(violations.empty()) << "offsets were committed ahead of acknowledgement:\n"
                                   << fmt::format("{}", fmt::join(violations, "\n"));
+  EXPECT_TRUE(order_violations.empty())
+      << "records changed on Pinterest after their last change was committed (applied out of "
+         "partition order):\n"
+      << fmt::format("{}", fmt::join(order_violations, "\n"));
+  EXPECT_GT(settled_watch.seen.size(), 500u) << "the ordering check watched too few records";
   EXPECT_GT(ledger.records(), 1000u);
   // The check can fail: claiming everything committed against an empty sandbox violates it.
   auto end = kafka::EndOffsets(bootstraps_, {kTopic});

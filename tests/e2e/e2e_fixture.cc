@@ -100,7 +100,10 @@ config::Config E2eTest::BaseConfig(const std::string& group) const {
   cfg.pinterest.access_token = kAccessToken;
   cfg.pinterest.retry_initial_backoff = 20ms;
   cfg.pinterest.retry_max_backoff = 500ms;
-  cfg.pinterest.request_timeout = 10s;
+  // The handoff delay (session + request timeout + margin, 8.5 s) is how long a member waits
+  // before delivering a partition that moved to it, also at start-up.
+  cfg.pinterest.request_timeout = 5s;
+  cfg.pipeline.handoff_margin = 500ms;
   cfg.batching.max_records = 300;
   cfg.batching.max_age = 500ms;
   cfg.shutdown.timeout = 10s;

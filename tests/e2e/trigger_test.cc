@@ -38,12 +38,16 @@ TEST_F(E2eTest, SizeTriggerSendsOneRequestPerFullBatch) {
 
   auto list = FindList("VIP-EMAIL");
   ASSERT_TRUE(list.has_value());
-  EXPECT_EQ(list->num_batches, static_cast<int64_t>(kBatches));
+  // The aggregator cut exactly kBatches full batches. Delivery merges batches of a list that
+  // wait for their turn (here the handoff delay after start-up, then the list's creation), so
+  // Pinterest may see fewer, larger requests, never more.
+  EXPECT_EQ(connector->counters().batches_submitted, kBatches);
+  EXPECT_LE(list->num_batches, static_cast<int64_t>(kBatches));
   EXPECT_EQ(list->num_uploaded_user_records, static_cast<int64_t>(kMaxRecords * kBatches));
   const auto requests = sandbox_->Requests().by_operation;
-  // The first batch creates the list with its records; each later one is one ADD request.
+  // The first batch creates the list with its records; each later one is at most one ADD.
   EXPECT_EQ(requests.count("customer_lists/create") ? requests.at("customer_lists/create") : 0, 1);
-  EXPECT_EQ(requests.count("customer_lists/update") ? requests.at("customer_lists/update") : 0,
+  EXPECT_LE(requests.count("customer_lists/update") ? requests.at("customer_lists/update") : 0,
             static_cast<int64_t>(kBatches - 1));
   EXPECT_EQ(connector->counters().batches_acknowledged, kBatches);
   ExpectLists({{"VIP-EMAIL", expected}}, group);

@@ -43,6 +43,7 @@ class SandboxServer {
   // The same state without JSON: every list (members as sorted hex) and audience.
   std::vector<ListSnapshot> Lists() const;
   std::vector<AudienceSnapshot> Audiences() const;
+  std::map<std::pair<std::string, std::string>, uint32_t> MembershipChanges() const;
   RequestCounts Requests() const;
   int64_t TokenRefreshes() const;
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
 #include "pinsync/common/clock.h"
@@ -94,6 +95,10 @@ class SandboxState {
   // Every list of every account, members included and sorted, ordered by account then id.
   std::vector<ListSnapshot> Lists() const;
   std::vector<AudienceSnapshot> Audiences() const;
+  // How often each record's membership of each list changed (an add of a non-member or a
+  // removal of a member), by (list name, lowercase hex). Tests use it to see a change land
+  // after the record was settled (an old owner's request overtaking a new owner's).
+  std::map<std::pair<std::string, std::string>, uint32_t> MembershipChanges() const;
   void Reset();
 
  private:
@@ -101,6 +106,7 @@ class SandboxState {
     std::string name;
     std::string list_type;
     absl::flat_hash_set<HashedId> members;
+    absl::flat_hash_map<HashedId, uint32_t> membership_changes;  // see MembershipChanges
     int64_t num_batches = 0;
     int64_t num_uploaded = 0;
     int64_t num_removed = 0;
