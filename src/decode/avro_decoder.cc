@@ -4,6 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "json_document.h"
@@ -17,6 +21,61 @@ using json::Fail;
 constexpr size_t kHeaderBytes = 5;
 constexpr size_t kMaxDepth = 64;  // as the JSON formats: recursive schemas cannot nest deeper
 constexpr std::chrono::milliseconds kMaxBackoff{30000};
+
+// Avro C trusts the lengths and counts in the data: a string of length -2 or 2^40 in a 1 KiB
+// message becomes one huge allocation, an array of 2^60 nulls endless appends. Its allocator is
+// process-wide; this one refuses any single block larger than the largest message an avro
+// decoder accepts, so such data fails to decode (malformed_avro) instead.
+std::atomic<size_t> g_avro_allocation_limit{0};
+
+// Avro C leaks the buffer of a string or bytes value whose data runs past the end of the input
+// (read_bytes returns without freeing it). While a read that may fail is running, the blocks it
+// allocates are tracked here; after a failed read and the release of the value, whatever is left
+// is that leak and is freed.
+thread_local std::set<void*>* t_tracked = nullptr;
+
+void* BoundedAvroAllocator(void*, void* ptr, size_t, size_t nsize) {
+  if (nsize == 0) {
+    if (t_tracked != nullptr) t_tracked->erase(ptr);
+    std::free(ptr);
+    return nullptr;
+  }
+  if (nsize > g_avro_allocation_limit.load(std::memory_order_relaxed)) return nullptr;
+  void* moved = std::realloc(ptr, nsize);
+  if (t_tracked != nullptr && moved != nullptr) {
+    if (ptr != nullptr) t_tracked->erase(ptr);
+    t_tracked->insert(moved);
+  }
+  return moved;
+}
+
+// Tracks the blocks Avro C allocates in its scope (this thread only).
+class TrackedAllocations {
+ public:
+  TrackedAllocations() { t_tracked = &live_; }
+  ~TrackedAllocations() { t_tracked = nullptr; }
+  TrackedAllocations(const TrackedAllocations&) = delete;
+  TrackedAllocations& operator=(const TrackedAllocations&) = delete;
+  // Frees what is still allocated: call once everything that owned those blocks is released.
+  void FreeRemaining() {
+    t_tracked = nullptr;
+    for (void* p : live_) std::free(p);
+    live_.clear();
+  }
+
+ private:
+  std::set<void*> live_;
+};
+
+void BoundAvroAllocations(size_t max_message_bytes) {
+  static std::once_flag installed;
+  std::call_once(installed, [] { avro_set_allocator(&BoundedAvroAllocator, nullptr); });
+  // Room for the schema structures and one message's largest field.
+  const size_t limit = max_message_bytes + (size_t{1} << 16);
+  size_t current = g_avro_allocation_limit.load();
+  while (current < limit && !g_avro_allocation_limit.compare_exchange_weak(current, limit)) {
+  }
+}
 
 std::string AvroError() {
   const char* text = avro_strerror();
@@ -150,13 +209,20 @@ struct AvroDecoder::CachedSchema {
 
 AvroDecoder::AvroDecoder(const config::InputConfig& input, const config::Config& config,
                          Sleep sleep)
+    : AvroDecoder(input, config, std::make_unique<SchemaRegistryClient>(config.schema_registry),
+                  std::move(sleep)) {}
+
+AvroDecoder::AvroDecoder(const config::InputConfig& input, const config::Config& config,
+                         std::unique_ptr<SchemaSource> schemas, Sleep sleep)
     : mapping_(input.mapping.audience_id.empty() ? NativeFieldMapping() : input.mapping),
       max_message_bytes_(config.kafka.max_message_bytes),
-      registry_(config.schema_registry),
+      registry_(std::move(schemas)),
       max_retries_(std::max(1, config.schema_registry.max_retries)),
       first_backoff_(config.schema_registry.retry_backoff),
       sleep_(sleep ? std::move(sleep)
-                   : Sleep([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); })) {}
+                   : Sleep([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); })) {
+  BoundAvroAllocations(max_message_bytes_);
+}
 
 AvroDecoder::~AvroDecoder() = default;
 
@@ -166,7 +232,7 @@ Result<const AvroDecoder::CachedSchema*, DecodeError> AvroDecoder::SchemaFor(int
 
   std::chrono::milliseconds backoff = first_backoff_;
   for (uint64_t attempt = 1;; ++attempt) {
-    auto fetched = registry_.FetchSchema(id);
+    auto fetched = registry_->FetchSchema(id);
     if (fetched.ok()) {
       auto cached = std::make_unique<CachedSchema>();
       if (avro_schema_from_json_length(fetched->data(), fetched->size(), &cached->schema) != 0) {
@@ -228,9 +294,18 @@ DecodeResult AvroDecoder::Decode(std::string_view key, std::string_view value) {
   if (reader == nullptr) return Fail(DecodeErrc::kMalformedAvro, "cannot read the Avro datum");
   // Bytes after the datum are ignored, as Confluent's deserializers do (Avro C's memory reader
   // does not tell how much it consumed).
+  TrackedAllocations tracked;
   const int rc = avro_value_read(reader, &cached.value);
   avro_reader_free(reader);
   if (rc != 0) {
+    // A failed read can leave the value half-built; start the next message from a fresh one,
+    // then free what Avro C lost track of.
+    avro_value_decref(&cached.value);
+    tracked.FreeRemaining();
+    cached.value = avro_value_t{};
+    if (avro_generic_value_new(cached.iface, &cached.value) != 0) {
+      schemas_.erase(id);  // fetched again on the next message of this id
+    }
     return Fail(DecodeErrc::kMalformedAvro, "message value does not decode with schema id " +
                                                 std::to_string(id) +
                                                 "; produce with the schema the id names");

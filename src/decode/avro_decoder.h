@@ -33,6 +33,9 @@ class AvroDecoder final : public MessageDecoder {
 
   // sleep: how the hold waits between attempts (tests pass one that does not sleep).
   AvroDecoder(const config::InputConfig& input, const config::Config& config, Sleep sleep = {});
+  // Schemas from `schemas` instead of the registry (the fuzzer).
+  AvroDecoder(const config::InputConfig& input, const config::Config& config,
+              std::unique_ptr<SchemaSource> schemas, Sleep sleep = {});
   ~AvroDecoder() override;
 
   DecodeResult Decode(std::string_view key, std::string_view value) override;
@@ -48,7 +51,7 @@ class AvroDecoder final : public MessageDecoder {
 
   CompiledMapping mapping_;
   size_t max_message_bytes_;
-  SchemaRegistryClient registry_;
+  std::unique_ptr<SchemaSource> registry_;
   int max_retries_;
   std::chrono::milliseconds first_backoff_;
   Sleep sleep_;

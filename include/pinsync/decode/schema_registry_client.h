@@ -22,15 +22,22 @@ struct RegistryError {
   std::string message;  // what, where (the URL without credentials), what to do
 };
 
-class SchemaRegistryClient {
+// Where the Avro decoder gets schemas: the registry in production, a fixed set in the fuzzer.
+class SchemaSource {
+ public:
+  virtual ~SchemaSource() = default;
+  // The schema's JSON text.
+  virtual Result<std::string, RegistryError> FetchSchema(int32_t id) = 0;
+};
+
+class SchemaRegistryClient final : public SchemaSource {
  public:
   explicit SchemaRegistryClient(config::SchemaRegistryConfig config);
-  ~SchemaRegistryClient();
+  ~SchemaRegistryClient() override;
   SchemaRegistryClient(const SchemaRegistryClient&) = delete;
   SchemaRegistryClient& operator=(const SchemaRegistryClient&) = delete;
 
-  // The schema's JSON text.
-  Result<std::string, RegistryError> FetchSchema(int32_t id);
+  Result<std::string, RegistryError> FetchSchema(int32_t id) override;
 
  private:
   struct Handle;
