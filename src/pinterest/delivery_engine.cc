@@ -269,6 +269,7 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
     if (w.not_before > now) continue;
     const bool lookup = w.step == Step::kFindList || w.step == Step::kFindAudience;
     if (lookup && PrepareLookup(list, job, w, now) == Lookup::kWait) continue;
+    if (w.step == Step::kUpdate && list.list_id.empty()) continue;  // relocating: not yet known
     pick = i;
   }
   if (!pick) return false;
@@ -314,6 +315,27 @@ DeliveryEngine::Lookup DeliveryEngine::PrepareLookup(ListState& list, Job& job, 
 void DeliveryEngine::ListResolved(ListState& list, Job& job) {
   AccountState& account = Account(list.key.ad_account_id);
   auto found = account.list_ids_by_name.find(job.target.list_name);
+  if (job.relocating) {
+    job.relocating = false;
+    if (found != account.list_ids_by_name.end()) {  // recreated meanwhile: deliver there
+      list.list_id = found->second;
+      job.ready.push_front(MakeWork(Step::kFindAudience));
+      return;
+    }
+    // Gone: the first pending ADD request creates it again; without one, the removes left have
+    // nothing to remove from.
+    std::erase_if(job.ready, [](const Work& w) {
+      return w.step == Step::kUpdate && w.op == MembershipOp::kRemove;
+    });
+    auto add = std::find_if(job.ready.begin(), job.ready.end(), [](const Work& w) {
+      return w.step == Step::kUpdate && w.op == MembershipOp::kAdd;
+    });
+    if (add != job.ready.end()) {
+      add->step = Step::kCreateList;
+      stats_.lists_recreated.Increment();
+    }
+    return;
+  }
   if (found == account.list_ids_by_name.end()) {
     CreateOrSkip(job);
     return;
@@ -444,6 +466,7 @@ HttpRequest DeliveryEngine::BuildRequest(const ListState& list, const Job& job, 
 
 void DeliveryEngine::StartWork(ListState& list, Job& job, Work work, const std::string& token) {
   if (!job.first_attempt) job.first_attempt = clock_.Now();
+  if (work.step == Step::kUpdate) work.list_id = list.list_id;
   HttpRequest request = BuildRequest(list, job, work, token);
   stats_.records_sent.Increment(static_cast<double>(work.records.size()));
   ++job.in_flight;

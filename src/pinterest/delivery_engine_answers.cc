@@ -93,11 +93,18 @@ void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t t
         GiveUpAudience(list, job);
         break;
       }
-      if (work.step == Step::kUpdate) {
-        // The list was deleted outside pinsync: forget it, so the next batch finds or creates.
-        account.list_ids_by_name.erase(job.target.list_name);
-        list.list_id.clear();
-        list.audience_ready = false;
+      if (work.step == Step::kUpdate && work.list_id != list.list_id) {
+        // Sent to the deleted list before the batch relocated: send it again where it is now
+        // (a remove has nothing to remove from a list created anew).
+        if (work.op == MembershipOp::kAdd || job.relocating) {
+          work.attempts = 0;
+          job.ready.push_back(std::move(work));
+        }
+        break;
+      }
+      if (work.step == Step::kUpdate && !list.list_id.empty()) {
+        Relocate(list, job, std::move(work));
+        break;
       }
       Fail(job, FailureReason::kHttp404,
            std::string(OperationName(work.step)) + " for ad account " + list.key.ad_account_id +
@@ -297,6 +304,28 @@ void DeliveryEngine::ScheduleRetry(ListState& list, Job& job, Work work, Duratio
                 std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
   work.not_before = now + delay;
   job.ready.push_back(std::move(work));
+}
+
+void DeliveryEngine::Relocate(ListState& list, Job& job, Work work) {
+  // The list was deleted outside pinsync (Ads Manager, another tool). Its records are not lost
+  // with it: look the name up again (someone may have recreated it) and otherwise create it
+  // anew, then send this request and the rest of the batch there.
+  AccountState& account = Account(list.key.ad_account_id);
+  spdlog::warn(
+      "pinterest: customer list {} ({}) in ad account {} is gone (404); looking it up by name "
+      "and recreating it if needed. Its earlier members are not re-sent: see docs/pinterest.md",
+      list.list_id, job.target.list_name, list.key.ad_account_id);
+  account.list_ids_by_name.erase(job.target.list_name);
+  account.lists_swept_at.reset();
+  list.list_id.clear();
+  list.audience_ready = false;
+  job.relocating = true;
+  work.attempts = 0;
+  work.not_before = {};
+  job.ready.push_front(std::move(work));
+  Work lookup = MakeWork(Step::kFindList);
+  lookup.recheck = true;
+  job.ready.push_front(std::move(lookup));
 }
 
 void DeliveryEngine::GiveUpAudience(ListState& list, const Job& job) {

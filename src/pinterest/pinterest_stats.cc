@@ -42,6 +42,8 @@ PinterestStats PinterestStats::Create(prometheus::Registry& registry) {
       counter("pinsync_pinterest_lookups_saved_total",
               "List and audience lookups answered from the ad account's paged sweep instead of a "
               "request"),
+      counter("pinsync_pinterest_lists_recreated_total",
+              "Customer lists found deleted on Pinterest (404) and created again"),
   };
 }
 

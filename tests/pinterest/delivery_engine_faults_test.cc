@@ -320,23 +320,48 @@ TEST(DeliveryEngineTest, ExistingListIdOverrideSkipsFindAndCreate) {
   EXPECT_EQ(h.pinterest().FindList("111", "named by a human")->members, Hexes(adds));
 }
 
-TEST(DeliveryEngineTest, DeletedListFailsTheBatchAndTheNextOneRecreatesIt) {
+TEST(DeliveryEngineTest, ADeletedListIsCreatedAgainAndTheBatchDeliveredThere) {
   EngineHarness h;
   h.Start();
   h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, Records(0, 3)));
   ASSERT_EQ(h.Run(1).size(), 1u);
+  const std::string old_id = h.pinterest().lists["111"].at(0).id;
   h.pinterest().lists["111"].clear();  // deleted in Ads Manager
-  h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, Records(3, 3)));
+  h.pinterest().audiences["111"].clear();
+  h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, Records(3, 3), Records(0, 1)));
   auto out = h.Run(1);
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].first.status, DeliveryStatus::kFailed);
-  EXPECT_EQ(out[0].first.reason, "http_404");
-  h.engine().Submit(MakeBatch(3, "111", "vip", ListType::kEmail, Records(6, 3)));
-  out = h.Run(1);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].first.status, DeliveryStatus::kAcknowledged);
   ASSERT_EQ(h.pinterest().lists["111"].size(), 1u);
-  EXPECT_EQ(h.pinterest().lists["111"][0].members, Hexes(Records(6, 3)));
+  EXPECT_NE(h.pinterest().lists["111"][0].id, old_id);
+  // The batch's adds are on the new list; what the old list held before is not re-sent.
+  EXPECT_EQ(h.pinterest().lists["111"][0].members, Hexes(Records(3, 3)));
+  ASSERT_EQ(h.pinterest().audiences["111"].size(), 1u);
+  EXPECT_EQ(h.pinterest().audiences["111"][0].list_id, h.pinterest().lists["111"][0].id);
+  EXPECT_EQ(h.stats().lists_recreated.Value(), 1.0);
+  // Later batches go to the new list without another look-up.
+  const size_t lookups = h.CountLog("GET /ad_accounts/111/customer_lists");
+  h.engine().Submit(MakeBatch(3, "111", "vip", ListType::kEmail, Records(6, 3)));
+  ASSERT_EQ(h.Run(1).size(), 1u);
+  EXPECT_EQ(h.CountLog("GET /ad_accounts/111/customer_lists"), lookups);
+  EXPECT_EQ(h.pinterest().lists["111"][0].members, Hexes(Records(3, 6)));
+}
+
+TEST(DeliveryEngineTest, ADeletedListRecreatedByHandIsFoundByName) {
+  EngineHarness h;
+  h.Start();
+  h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, Records(0, 3)));
+  ASSERT_EQ(h.Run(1).size(), 1u);
+  h.pinterest().lists["111"].clear();
+  const std::string by_hand = h.pinterest().AddList("111", "vip-EMAIL");
+  h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, Records(3, 3)));
+  auto out = h.Run(1);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first.status, DeliveryStatus::kAcknowledged);
+  ASSERT_EQ(h.pinterest().lists["111"].size(), 1u);
+  EXPECT_EQ(h.pinterest().lists["111"][0].id, by_hand);
+  EXPECT_EQ(h.pinterest().lists["111"][0].members, Hexes(Records(3, 3)));
+  EXPECT_EQ(h.stats().lists_recreated.Value(), 0.0);
 }
 
 TEST(DeliveryEngineTest, OtherPermanent4xxFailsTheBatch) {

@@ -68,6 +68,7 @@ class DeliveryEngine {
     // whose answer was lost (recheck: always asks Pinterest).
     bool sweep = false;
     bool recheck = false;
+    std::string list_id;  // kUpdate: the list id it was sent to (a 404 may be for an old one)
     int attempts = 0;
     int unauthorized = 0;
     SteadyTime not_before{};
@@ -87,6 +88,7 @@ class DeliveryEngine {
     std::vector<aggregate::BatchRecord> rejected;
     std::vector<aggregate::PartitionId> withdrawn;  // by Withdraw: never sent again
     std::vector<uint64_t> merged_ids;               // later batches merged into this one
+    bool relocating = false;  // its list was deleted (404): resolve by name or create again
   };
 
   struct ListState {
@@ -128,6 +130,9 @@ class DeliveryEngine {
   void ListResolved(ListState& list, Job& job);  // after a sweep or recheck: found or create
   void AudienceResolved(ListState& list, Job& job);
   void EndSweeps(const Job& job);
+  // A 404 on an update of a known list: the list was deleted; find it by name or create it
+  // again, then send `work` and the rest of the batch there.
+  void Relocate(ListState& list, Job& job, Work work);
   // An audience step that cannot succeed: the list is synced without an audience.
   void GiveUpAudience(ListState& list, const Job& job);
   static bool Mergeable(const ListState& list, const Job& job);

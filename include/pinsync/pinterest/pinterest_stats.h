@@ -26,8 +26,9 @@ struct PinterestStats {
   prometheus::Histogram& batch_latency_seconds;              // submit to outcome
   prometheus::Family<prometheus::Counter>& token_refreshes;  // {result}
   prometheus::Family<prometheus::Gauge>& account_blocked;    // {ad_account_id}: 1 while held
-  prometheus::Counter& batches_merged;  // batches merged into an earlier waiting one of their list
-  prometheus::Counter& lookups_saved;   // list/audience lookups answered from an account sweep
+  prometheus::Counter& batches_merged;   // batches merged into an earlier waiting one of their list
+  prometheus::Counter& lookups_saved;    // list/audience lookups answered from an account sweep
+  prometheus::Counter& lists_recreated;  // lists deleted on Pinterest (404) and created again
 
   static PinterestStats Create(prometheus::Registry& registry);
 
