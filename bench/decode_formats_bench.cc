@@ -70,6 +70,57 @@ void DecodeTopic(benchmark::State& state, std::string_view topic, std::string_vi
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(value.size()));
 }
 
+// The native event's fields as an Avro record (the schema of docs/events.md), id 1.
+class OneSchema final : public pinsync::decode::SchemaSource {
+ public:
+  pinsync::Result<std::string, pinsync::decode::RegistryError> FetchSchema(int32_t) override {
+    return std::string(
+        R"({"type":"record","name":"Membership","fields":[{"name":"audience_id","type":"string"},)"
+        R"({"name":"audience_name","type":["null","string"]},{"name":"op","type":{"type":"enum",)"
+        R"("name":"Op","symbols":["add","remove"]}},{"name":"user_id","type":["null","string"]},)"
+        R"({"name":"ts","type":["null","long"]},{"name":"identifiers","type":{"type":"record",)"
+        R"("name":"Ids","fields":[{"name":"email","type":{"type":"array","items":"string"}},)"
+        R"({"name":"gaid","type":["null","string"]}]}}]})");
+  }
+};
+
+std::string AvroString(std::string_view s) {
+  std::string out(1, static_cast<char>(s.size() * 2));  // zigzag varint, for sizes below 64
+  return out.append(s);
+}
+
+std::string AvroMembership() {
+  std::string v("\0\0\0\0\1", 5);  // magic 0, schema id 1
+  v += AvroString("vip");
+  v += '\2' + AvroString("VIP shoppers");  // union branch 1
+  v += '\0';                               // op: add
+  v += '\2' + AvroString("u-1700042");
+  v += '\2';
+  for (char ch : {'\x80', '\xac', '\x82', '\xd2', '\xea', '\x64'}) v += ch;  // 1732300000000
+  v += '\2' + AvroString("Ann.Smith@Example.com") + '\0';                    // one-item array
+  v += '\2' + AvroString("38400000-8cf0-11bd-b23e-10b96e40000d");
+  return v;
+}
+
+void BM_DecodeAvro(benchmark::State& state) {
+  pinsync::config::InputConfig input;
+  input.topic = "avro";
+  input.format = pinsync::config::InputFormat::kAvro;
+  auto decoder = pinsync::decode::MakeAvroDecoder(input, pinsync::config::Config{},
+                                                  std::make_unique<OneSchema>());
+  const std::string value = AvroMembership();
+  if (auto probe = decoder->Decode("k", value); !probe.ok()) {
+    state.SkipWithError(probe.rejected() ? probe.error().detail.c_str() : "skipped");
+    return;
+  }
+  for (auto _ : state) {
+    auto result = decoder->Decode("u-1700042", value);
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(value.size()));
+}
+
 void BM_DecodeNative(benchmark::State& state) { DecodeTopic(state, "native", kNative); }
 void BM_DecodeSegment(benchmark::State& state) { DecodeTopic(state, "segment", kSegment); }
 void BM_DecodeSegmentSkipped(benchmark::State& state) {
@@ -81,6 +132,7 @@ BENCHMARK(BM_DecodeNative);
 BENCHMARK(BM_DecodeSegment);
 BENCHMARK(BM_DecodeSegmentSkipped);
 BENCHMARK(BM_DecodeMapped);
+BENCHMARK(BM_DecodeAvro);
 
 }  // namespace
 

@@ -22,6 +22,12 @@ std::unique_ptr<MessageDecoder> MakeDecoder(const config::InputConfig& input,
   return std::make_unique<NativeDecoder>(config.kafka.max_message_bytes);
 }
 
+std::unique_ptr<MessageDecoder> MakeAvroDecoder(const config::InputConfig& input,
+                                                const config::Config& config,
+                                                std::unique_ptr<SchemaSource> schemas) {
+  return std::make_unique<AvroDecoder>(input, config, std::move(schemas));
+}
+
 DecoderSet::DecoderSet(const config::Config& config, DecoderStats* stats)
     : native_(std::make_unique<NativeDecoder>(config.kafka.max_message_bytes)), stats_(stats) {
   for (const config::InputConfig& input : config.inputs) {

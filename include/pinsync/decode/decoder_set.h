@@ -10,12 +10,19 @@
 #include "pinsync/config/config.h"
 #include "pinsync/decode/decoder_stats.h"
 #include "pinsync/decode/message_decoder.h"
+#include "pinsync/decode/schema_registry_client.h"
 
 namespace pinsync::decode {
 
 // Builds the decoder for one input (native, segment, mapped or avro).
 std::unique_ptr<MessageDecoder> MakeDecoder(const config::InputConfig& input,
                                             const config::Config& config);
+
+// An avro decoder that takes its schemas from `schemas` instead of schema_registry.url
+// (benchmarks, tools).
+std::unique_ptr<MessageDecoder> MakeAvroDecoder(const config::InputConfig& input,
+                                                const config::Config& config,
+                                                std::unique_ptr<SchemaSource> schemas);
 
 class DecoderSet {
  public:
