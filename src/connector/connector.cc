@@ -15,6 +15,9 @@ constexpr auto kWaitRound = std::chrono::milliseconds(5);
 constexpr auto kRevocationWait = std::chrono::milliseconds(1000);
 // Poll timeout in the main loop: bounds how late an age-triggered flush can be.
 constexpr auto kPollTimeout = std::chrono::milliseconds(100);
+// Messages taken per PollBatch, and at most per Step before the pipeline is pumped.
+constexpr size_t kPollBatch = 256;
+constexpr size_t kMaxMessagesPerStep = 4096;
 
 std::string Describe(const std::vector<TopicPartition>& partitions) {
   std::string out;
@@ -49,17 +52,23 @@ StopReason Connector::Run(const std::atomic<bool>& stop) {
 
 bool Connector::Step(std::chrono::milliseconds poll_timeout) {
   if (failed_) return false;
-  // Drain what librdkafka has ready without waiting, then one blocking poll at most.
-  for (int i = 0; i < 4096; ++i) {
-    auto polled = source_.Poll(i == 0 ? poll_timeout : std::chrono::milliseconds(0));
-    if (!polled.ok()) {
+  // Drain what librdkafka has ready, in batches: one blocking poll at most, then only what is
+  // already fetched, up to kMaxMessagesPerStep before pumping. Each batch is let go before the
+  // next is taken: its messages pin librdkafka's fetch buffers.
+  for (size_t taken = 0; taken < kMaxMessagesPerStep;) {
+    auto status = source_.PollBatch(taken == 0 ? poll_timeout : std::chrono::milliseconds(0),
+                                    std::min(kPollBatch, kMaxMessagesPerStep - taken), polled_);
+    if (!status.ok()) {
+      polled_.clear();
       spdlog::critical("Kafka consumer failed: {}; stopping without committing further",
-                       polled.error().message);
+                       status.error().message);
       failed_ = true;
       return false;
     }
-    if (!polled->has_value()) break;
-    pipeline_.OnMessage(**polled);
+    if (polled_.empty()) break;
+    for (const kafka::ConsumedMessage& message : polled_) pipeline_.OnMessage(message);
+    taken += polled_.size();
+    polled_.clear();
   }
   const bool settled = pipeline_.Pump();
   ApplyBackpressure();

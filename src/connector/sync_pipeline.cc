@@ -194,7 +194,7 @@ void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
     }
   }
   frontier_.Consumed(partition, message.offset());
-  if (stats_) stats_->messages_accepted.Increment();
+  ++unpublished_accepted_;  // published by UpdateGauges (every Pump): one atomic per poll batch
 
   if (aggregator_.buffered_records() > config_.pipeline.max_buffered_records) {
     Submit(aggregator_.FlushLargestUntil(config_.pipeline.max_buffered_records * 3 / 4));
@@ -433,6 +433,10 @@ void SyncPipeline::UpdateGauges() {
   if (all_stats_.aggregator) all_stats_.aggregator->Update(aggregator_);
   if (all_stats_.frontier) all_stats_.frontier->Update(frontier_);
   if (!stats_) return;
+  if (unpublished_accepted_ > 0) {
+    stats_->messages_accepted.Increment(static_cast<double>(unpublished_accepted_));
+    unpublished_accepted_ = 0;
+  }
   stats_->in_flight_records.Set(static_cast<double>(in_flight_records_));
   stats_->held_offsets.Set(static_cast<double>(frontier_.held()));
   stats_->assigned_partitions.Set(static_cast<double>(frontier_.assigned_partitions().size()));

@@ -103,7 +103,26 @@ KafkaMessageSource::KafkaMessageSource(std::unique_ptr<State> state) : state_(st
 KafkaMessageSource::~KafkaMessageSource() { Close(); }
 
 void KafkaMessageSource::SetRebalanceListener(RebalanceListener* listener) {
-  state_->listener = listener;
+  listener_.target = listener;
+  state_->listener = listener != nullptr ? &listener_ : nullptr;
+}
+
+void KafkaMessageSource::ChangeCountingListener::OnPartitionsAssigned(
+    const std::vector<TopicPartition>& partitions) {
+  ++changes;
+  if (target != nullptr) target->OnPartitionsAssigned(partitions);
+}
+
+void KafkaMessageSource::ChangeCountingListener::OnPartitionsRevoked(
+    const std::vector<TopicPartition>& partitions) {
+  ++changes;
+  if (target != nullptr) target->OnPartitionsRevoked(partitions);
+}
+
+void KafkaMessageSource::ChangeCountingListener::OnPartitionsLost(
+    const std::vector<TopicPartition>& partitions) {
+  ++changes;
+  if (target != nullptr) target->OnPartitionsLost(partitions);
 }
 
 Result<std::optional<ConsumedMessage>, KafkaError> KafkaMessageSource::Poll(
@@ -142,6 +161,49 @@ Result<std::optional<ConsumedMessage>, KafkaError> KafkaMessageSource::Poll(
                rd_kafka_message_errstr(message.get()), rd_kafka_err2name(message->err),
                message->rkt ? rd_kafka_topic_name(message->rkt) : "-", message->partition);
   return std::optional<ConsumedMessage>();
+}
+
+Status<KafkaError> KafkaMessageSource::PollBatch(std::chrono::milliseconds timeout,
+                                                 size_t max_messages,
+                                                 std::vector<ConsumedMessage>& out) {
+  out.clear();
+  if (state_->closed || state_->closing) {
+    return Unexpected{KafkaError{KafkaErrorCode::kClosed,
+                                 "kafka consumer polled after Close(); create a new source", 0}};
+  }
+  if (state_->fatal) return Unexpected{*state_->fatal};
+  rd_kafka_queue_poll_callback(state_->commit_queue.get(), 0);
+  const uint64_t changes_before = listener_.changes;
+  int wait_ms = static_cast<int>(timeout.count());
+  // Bounded by max_messages; ends when nothing more is fetched or the assignment changed.
+  while (out.size() < max_messages && listener_.changes == changes_before) {
+    rd_kafka_message_t* raw = rd_kafka_consumer_poll(state_->rk.get(), wait_ms);
+    wait_ms = 0;
+    if (state_->fatal) {
+      if (raw != nullptr) rd_kafka_message_destroy(raw);
+      return Unexpected{*state_->fatal};
+    }
+    if (raw == nullptr) break;
+    internal::MessagePtr message(raw);
+    if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      out.push_back(ConsumedMessage::Adopt(message.release()));
+    } else if (message->err == RD_KAFKA_RESP_ERR__FATAL) {
+      state_->OnError(RD_KAFKA_RESP_ERR__FATAL, "fatal");
+      return Unexpected{*state_->fatal};
+    } else if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      state_->stats.transient_errors.Increment();
+      spdlog::warn("kafka consumer: {} ({}) on {}[{}]; librdkafka retries by itself",
+                   rd_kafka_message_errstr(message.get()), rd_kafka_err2name(message->err),
+                   message->rkt ? rd_kafka_topic_name(message->rkt) : "-", message->partition);
+    }
+  }
+  if (!out.empty()) state_->stats.messages_consumed.Increment(static_cast<double>(out.size()));
+  const auto now = Clock::now();
+  if (now >= state_->next_lag_update) {
+    state_->UpdateLag();
+    state_->next_lag_update = now + std::chrono::seconds(1);
+  }
+  return Ok{};
 }
 
 namespace {

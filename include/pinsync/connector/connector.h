@@ -53,6 +53,7 @@ class Connector final : public kafka::RebalanceListener {
   kafka::MessageSource& source_;
   SyncPipeline& pipeline_;
   ConnectorStats* stats_;
+  std::vector<kafka::ConsumedMessage> polled_;  // one PollBatch's messages; capacity reused
   SteadyTime last_full_commit_{};
   bool paused_ = false;
   bool failed_ = false;

@@ -186,6 +186,7 @@ class SyncPipeline {
   uint64_t next_settlement_ = 1;
   bool paused_ = false;
   PipelineCounters counters_;
+  uint64_t unpublished_accepted_ = 0;  // messages_accepted not yet added to the metric
 };
 
 }  // namespace pinsync::connector

@@ -8,6 +8,7 @@
 // kafka.properties entry is passed to librdkafka as is (SASL, SSL, timeouts...).
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -42,6 +43,10 @@ class KafkaMessageSource final : public MessageSource {
   void SetRebalanceListener(RebalanceListener* listener) override;
   Result<std::optional<ConsumedMessage>, KafkaError> Poll(
       std::chrono::milliseconds timeout) override;
+  // One rd_kafka_consumer_poll per message still, but one commit-queue poll, lag check and
+  // metric update per batch.
+  Status<KafkaError> PollBatch(std::chrono::milliseconds timeout, size_t max_messages,
+                               std::vector<ConsumedMessage>& out) override;
   Status<KafkaError> CommitSync(const OffsetList& offsets) override;
   void CommitAsync(const OffsetList& offsets) override;
   void Pause(const std::vector<TopicPartition>& partitions) override;
@@ -52,8 +57,20 @@ class KafkaMessageSource final : public MessageSource {
   struct State;  // librdkafka handle and callback state (kafka_message_source.cc)
 
  private:
+  // Stands between librdkafka's callbacks and the connector's listener, counting assignment
+  // changes so PollBatch can end a batch at one.
+  class ChangeCountingListener final : public RebalanceListener {
+   public:
+    void OnPartitionsAssigned(const std::vector<TopicPartition>& partitions) override;
+    void OnPartitionsRevoked(const std::vector<TopicPartition>& partitions) override;
+    void OnPartitionsLost(const std::vector<TopicPartition>& partitions) override;
+    RebalanceListener* target = nullptr;
+    uint64_t changes = 0;
+  };
+
   explicit KafkaMessageSource(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
+  ChangeCountingListener listener_;
 };
 
 // Checks that librdkafka accepts every kafka.properties entry for a consumer, without

@@ -54,6 +54,20 @@ class MessageSource {
   virtual Result<std::optional<ConsumedMessage>, KafkaError> Poll(
       std::chrono::milliseconds timeout) = 0;
 
+  // Up to `max_messages` messages into `out` (cleared first; its capacity is reused): waits up to
+  // `timeout` for the first, then takes only what is already fetched. Ends early at an
+  // assignment change, so no message polled before a rebalance callback is handed out after it.
+  // Otherwise as Poll. This default takes one message per call; KafkaMessageSource takes many.
+  virtual Status<KafkaError> PollBatch(std::chrono::milliseconds timeout, size_t max_messages,
+                                       std::vector<ConsumedMessage>& out) {
+    out.clear();
+    if (max_messages == 0) return Ok{};
+    auto polled = Poll(timeout);
+    if (!polled.ok()) return Unexpected{std::move(polled.error())};
+    if (polled->has_value()) out.push_back(std::move(**polled));
+    return Ok{};
+  }
+
   // Commits and waits for the coordinator's answer. Offsets follow Kafka's convention (next
   // offset to consume). An error means nothing is known to be committed; retrying is safe.
   virtual Status<KafkaError> CommitSync(const OffsetList& offsets) = 0;
