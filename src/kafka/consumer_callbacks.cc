@@ -99,6 +99,7 @@ void KafkaMessageSource::State::OnRebalance(rd_kafka_t* handle, rd_kafka_resp_er
       rd_kafka_assign(handle, nullptr);
     }
   }
+  join_watch.NoteRebalanceCallback();  // librdkafka may rejoin as soon as this returns
   rd_kafka_topic_partition_list_t* current = nullptr;
   if (rd_kafka_assignment(handle, &current) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     stats.assigned_partitions.Set(current->cnt);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "group_join_watch.h"
 #include "pinsync/kafka/kafka_message_source.h"
 #include "pinsync/kafka/stats.h"
 #include "rdkafka_handles.h"
@@ -31,6 +32,8 @@ struct KafkaMessageSource::State {
   void OnError(int err, const char* reason);
   void UpdateLag();
 
+  // Declared before rk, so it outlives the client whose broker threads call it.
+  internal::GroupJoinWatch join_watch;
   internal::KafkaPtr rk;
   std::unique_ptr<prometheus::Registry> own_registry;
   ConsumerStats stats;

@@ -76,6 +76,12 @@ Result<std::unique_ptr<KafkaMessageSource>, KafkaError> KafkaMessageSource::Crea
   rd_kafka_conf_set_opaque(conf->get(), state.get());
   rd_kafka_conf_set_rebalance_cb(conf->get(), &internal::RebalanceCallback);
   rd_kafka_conf_set_error_cb(conf->get(), &internal::ErrorCallback);
+  if (const rd_kafka_resp_err_t err = state->join_watch.Install(conf->get());
+      err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Unexpected{internal::FromRdKafka(KafkaErrorCode::kCreateFailed, err,
+                                            "installing the group join interceptor",
+                                            "report this as a bug")};
+  }
 
   auto rk = internal::NewClient(RD_KAFKA_CONSUMER, std::move(*conf), "consumer");
   if (!rk) return Unexpected{rk.error()};
@@ -225,6 +231,16 @@ Status<KafkaError> KafkaMessageSource::CommitSync(const OffsetList& offsets) {
         KafkaError{KafkaErrorCode::kClosed, "kafka consumer: CommitSync after Close()", 0}};
   }
   if (offsets.empty()) return Ok{};
+  if (state_->join_watch.JoinPending()) {
+    // Sent now, it would be answered ILLEGAL_GENERATION and cost every partition (see
+    // group_join_watch.h); the caller retries or leaves the work to be replayed.
+    state_->stats.commits_failed.Increment();
+    return Unexpected{internal::FromRdKafka(
+        KafkaErrorCode::kCommitFailed, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS,
+        fmt::format("committing offsets for {} partition(s) while the group is rebalancing",
+                    offsets.size()),
+        "nothing was sent; retry once the rebalance is over")};
+  }
   internal::PartitionListPtr list = ToOffsetList(offsets);
   rd_kafka_resp_err_t err = rd_kafka_commit(state_->rk.get(), list.get(), 0);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = internal::FirstPartitionError(list.get());
@@ -241,6 +257,15 @@ Status<KafkaError> KafkaMessageSource::CommitSync(const OffsetList& offsets) {
 
 void KafkaMessageSource::CommitAsync(const OffsetList& offsets) {
   if (state_->closed || offsets.empty()) return;
+  if (!state_->join_watch.CommitSafe()) {
+    // Not queued behind a JoinGroup: it would carry the old generation, be answered
+    // ILLEGAL_GENERATION, and librdkafka 2.0.2 would then drop the whole assignment as lost
+    // (group_join_watch.h). Skipped, not failed: the connector's next periodic commit of
+    // everything acknowledged covers these offsets.
+    spdlog::debug("kafka consumer: commit of {} partition(s) skipped during a group join",
+                  offsets.size());
+    return;
+  }
   internal::PartitionListPtr list = ToOffsetList(offsets);
   const rd_kafka_resp_err_t err =
       rd_kafka_commit_queue(state_->rk.get(), list.get(), state_->commit_queue.get(),
