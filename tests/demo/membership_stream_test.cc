@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "pinsync/decode/event_decoder.h"
 #include "pinsync/identity/identifier_normalizer.h"
 
@@ -21,6 +24,22 @@ TEST(MembershipStreamTest, SameSeedSameStream) {
   }
   EXPECT_FALSE(a.Next().has_value());
   EXPECT_EQ(a.truth(), b.truth());
+}
+
+TEST(MembershipStreamTest, ManyAudiencesHaveDistinctIdsAndNames) {
+  // Benchmarks ask for 50 audiences: past the 8 named ones they are numbered, all distinct.
+  MembershipStream stream({.events = 10, .audiences = 50});
+  ASSERT_EQ(stream.audiences().size(), 50u);
+  std::set<std::string> ids, names;
+  for (const auto& audience : stream.audiences()) {
+    ids.insert(audience.id);
+    names.insert(audience.name);
+  }
+  EXPECT_EQ(ids.size(), 50u);
+  EXPECT_EQ(names.size(), 50u);
+  EXPECT_EQ(stream.audiences()[0].id, "vip");
+  EXPECT_EQ(stream.audiences()[49].id, "segment_49");
+  EXPECT_EQ(MembershipStream({.audiences = 1000}).audiences().size(), 64u) << "capped";
 }
 
 TEST(MembershipStreamTest, Sha256HexMatchesKnownVector) {
