@@ -157,6 +157,7 @@ void Connector::OnPartitionsAssigned(const std::vector<TopicPartition>& partitio
       std::chrono::duration_cast<std::chrono::seconds>(config_.PartitionHandoffDelay()).count());
   if (stats_) stats_->rebalances.Increment();
   pipeline_.Assign(partitions);
+  pipeline_.SetGroupPartitionCount(source_.SubscribedPartitionCount());
   if (paused_) source_.Pause(partitions);  // still under backpressure
 }
 
@@ -182,6 +183,7 @@ void Connector::OnPartitionsRevoked(const std::vector<TopicPartition>& partition
     if (!status.ok()) spdlog::warn("commit on revocation failed: {}", status.error().message);
   }
   pipeline_.Forget(partitions);
+  pipeline_.SetGroupPartitionCount(source_.SubscribedPartitionCount());
 }
 
 void Connector::OnPartitionsLost(const std::vector<TopicPartition>& partitions) {
@@ -190,6 +192,7 @@ void Connector::OnPartitionsLost(const std::vector<TopicPartition>& partitions) 
                Describe(partitions));
   if (stats_) stats_->rebalances.Increment();
   pipeline_.Forget(partitions);
+  pipeline_.SetGroupPartitionCount(source_.SubscribedPartitionCount());
 }
 
 }  // namespace pinsync::connector

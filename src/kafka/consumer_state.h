@@ -41,6 +41,8 @@ struct KafkaMessageSource::State {
   internal::QueuePtr commit_queue;  // async commit results, served from Poll
   std::optional<KafkaError> fatal;
   std::chrono::milliseconds close_timeout{10000};
+  std::vector<std::string> topics;  // subscribed
+  size_t partition_count = 0;       // of `topics`, last known
   std::chrono::steady_clock::time_point next_lag_update{};
   bool closing = false;
   bool closed = false;

@@ -94,6 +94,7 @@ Result<std::unique_ptr<KafkaMessageSource>, KafkaError> KafkaMessageSource::Crea
   for (const auto& topic : config.topics) {
     rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   }
+  state->topics = config.topics;
   const rd_kafka_resp_err_t err = rd_kafka_subscribe(state->rk.get(), topics.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Unexpected{internal::FromRdKafka(KafkaErrorCode::kInvalidConfig, err,
@@ -295,6 +296,14 @@ std::vector<TopicPartition> KafkaMessageSource::Assignment() const {
   if (rd_kafka_assignment(state_->rk.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return {};
   internal::PartitionListPtr list(raw);
   return internal::FromPartitionList(list.get());
+}
+
+size_t KafkaMessageSource::SubscribedPartitionCount() {
+  if (state_->closed || state_->closing) return state_->partition_count;
+  // Short: it runs in the rebalance callback. On failure the last known count stands.
+  auto partitions = internal::ListPartitions(state_->rk.get(), state_->topics, 1000);
+  if (partitions.ok() && !partitions->empty()) state_->partition_count = partitions->size();
+  return state_->partition_count;
 }
 
 void KafkaMessageSource::Close() {

@@ -137,5 +137,29 @@ TEST_F(ManualAckConnectorTest, ShutdownTimeoutLeavesUnacknowledgedOffsetsUncommi
   }
 }
 
+// pinterest.requests_per_minute is the group's budget: each member takes the share of its
+// assigned partitions, and the share follows the assignment.
+TEST_F(ConnectorTest, BudgetShareFollowsTheAssignedPartitions) {
+  const TopicPartition p2{"events", 2}, p3{"events", 3};
+  source_.set_subscribed_partition_count(6);
+  source_.ScheduleAssign({kP0, kP1, p2});
+  Start();
+  StepN(1);
+  EXPECT_DOUBLE_EQ(sink_.budget_share(), 0.5);
+  source_.ScheduleRevoke({kP1, p2});
+  StepN(1);
+  EXPECT_DOUBLE_EQ(sink_.budget_share(), 1.0 / 6);
+  source_.ScheduleAssign({kP1, p2, p3});
+  StepN(1);
+  EXPECT_DOUBLE_EQ(sink_.budget_share(), 4.0 / 6);
+}
+
+TEST_F(ConnectorTest, UnknownPartitionCountKeepsTheWholeBudget) {
+  source_.ScheduleAssign({kP0});
+  Start();
+  StepN(1);
+  EXPECT_DOUBLE_EQ(sink_.budget_share(), 1.0);
+}
+
 }  // namespace
 }  // namespace pinsync::connector

@@ -50,8 +50,11 @@ class FakeMessageSource final : public MessageSource {
   void Resume(const std::vector<TopicPartition>& partitions) override;
   std::vector<TopicPartition> Assignment() const override;
   void Close() override;
+  size_t SubscribedPartitionCount() override { return subscribed_partitions_; }
+  void set_subscribed_partition_count(size_t n) { subscribed_partitions_ = n; }
 
  private:
+  size_t subscribed_partitions_ = 0;
   struct StoredRecord {
     std::string key;
     std::string value;

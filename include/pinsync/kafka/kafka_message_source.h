@@ -52,6 +52,7 @@ class KafkaMessageSource final : public MessageSource {
   void Pause(const std::vector<TopicPartition>& partitions) override;
   void Resume(const std::vector<TopicPartition>& partitions) override;
   std::vector<TopicPartition> Assignment() const override;
+  size_t SubscribedPartitionCount() override;
   void Close() override;
 
   struct State;  // librdkafka handle and callback state (kafka_message_source.cc)

@@ -80,6 +80,9 @@ class MessageSource {
   virtual void Resume(const std::vector<TopicPartition>& partitions) = 0;
 
   virtual std::vector<TopicPartition> Assignment() const = 0;
+  // How many partitions the subscribed topics have in all (the whole group's share of work), or
+  // 0 if unknown. May ask the cluster (bounded); call on rebalances, not per message.
+  virtual size_t SubscribedPartitionCount() { return 0; }
 
   // Leaves the group cleanly (revocation is delivered to the listener first). Bounded; idempotent.
   virtual void Close() = 0;
