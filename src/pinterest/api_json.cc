@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <cctype>
+#include <string_view>
 
 namespace pinsync::pinterest {
 
@@ -18,6 +19,34 @@ void String(Writer& w, const std::string& s) {
 }
 std::string Done(const rapidjson::StringBuffer& buffer) {
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// True when `text` can go between JSON quotes as is: no quote, backslash or control character.
+// The records of a request are lowercase hex and commas, so their escaping pass is skipped.
+bool NeedsNoEscaping(std::string_view text) {
+  for (const char c : text) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
+
+// Appends `"records":"<records>"}` to a body written so far: straight into the output string
+// when nothing needs escaping (the usual case: one copy, no writer in between).
+std::string WithRecords(std::string head, const std::string& records) {
+  if (!NeedsNoEscaping(records)) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    String(w, records);
+    head.append(",\"records\":");
+    head.append(buffer.GetString(), buffer.GetSize());
+    head.push_back('}');
+    return head;
+  }
+  head.reserve(head.size() + records.size() + 14);
+  head.append(",\"records\":\"");
+  head.append(records);
+  head.append("\"}");
+  return head;
 }
 
 std::string StringField(const rapidjson::Value& object, const char* name) {
@@ -51,6 +80,7 @@ Result<const rapidjson::Value*> Items(const rapidjson::Document& doc, const char
 
 std::string CreateListBody(const std::string& name, ListType list_type,
                            const std::string& records) {
+  // The name (user text) goes through the writer; the records are appended after it.
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -58,22 +88,18 @@ std::string CreateListBody(const std::string& name, ListType list_type,
   String(w, name);
   Key(w, "list_type");
   String(w, std::string(ToString(list_type)));
-  Key(w, "records");
-  String(w, records);
-  w.EndObject();
-  return Done(buffer);
+  std::string head;
+  head.reserve(buffer.GetSize() + records.size() + 16);
+  head.append(buffer.GetString(), buffer.GetSize());
+  return WithRecords(std::move(head), records);
 }
 
 std::string UpdateListBody(MembershipOp op, const std::string& records) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Key(w, "operation_type");
-  String(w, op == MembershipOp::kAdd ? "ADD" : "REMOVE");
-  Key(w, "records");
-  String(w, records);
-  w.EndObject();
-  return Done(buffer);
+  std::string head;
+  head.reserve(records.size() + 48);
+  head.append(op == MembershipOp::kAdd ? R"({"operation_type":"ADD")"
+                                       : R"({"operation_type":"REMOVE")");
+  return WithRecords(std::move(head), records);
 }
 
 std::string CreateAudienceBody(const std::string& name, const std::string& customer_list_id) {

@@ -28,11 +28,19 @@ std::vector<RecordChunk> PlanChunks(std::span<const aggregate::BatchRecord> reco
 }
 
 std::string JoinRecords(std::span<const aggregate::BatchRecord> records, const RecordChunk& chunk) {
-  std::string out;
-  if (!chunk.empty()) out.reserve(chunk.size() * (records[chunk[0]].id.length * 2u + 1));
+  // Hex written straight into the joined string: no string per record.
+  static constexpr char kDigits[] = "0123456789abcdef";
+  size_t size = chunk.empty() ? 0 : chunk.size() - 1;
+  for (const uint32_t index : chunk) size += records[index].id.length * 2u;
+  std::string out(size, ',');
+  char* at = out.data();
   for (size_t i = 0; i < chunk.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += records[chunk[i]].id.Hex();
+    if (i > 0) ++at;  // the comma is already there
+    const HashedId& id = records[chunk[i]].id;
+    for (size_t b = 0; b < id.length; ++b) {
+      *at++ = kDigits[id.bytes[b] >> 4];
+      *at++ = kDigits[id.bytes[b] & 0xf];
+    }
   }
   return out;
 }

@@ -33,6 +33,20 @@ TEST(ApiJsonTest, OverheadsMatchBodies) {
   EXPECT_EQ(CreateBodyOverhead("n") + 3, CreateListBody("n", ListType::kEmail, "abc").size());
 }
 
+TEST(ApiJsonTest, RecordsAreAppendedAsIsAndEscapedOnlyWhenTheyMustBe) {
+  // Hex records skip the writer; the body is exactly what the writer would have produced.
+  EXPECT_EQ(UpdateListBody(MembershipOp::kAdd, "ab,cd"),
+            R"({"operation_type":"ADD","records":"ab,cd"})");
+  EXPECT_EQ(CreateListBody("VIP \"x\"", ListType::kEmail, "ab"),
+            R"({"name":"VIP \"x\"","list_type":"EMAIL","records":"ab"})");
+  // Anything else still comes out as valid JSON with the same value.
+  const std::string odd = "a\"b\\c\n";
+  EXPECT_STREQ(Parse(UpdateListBody(MembershipOp::kRemove, odd))["records"].GetString(),
+               odd.c_str());
+  EXPECT_STREQ(Parse(CreateListBody("n", ListType::kMaid, odd))["records"].GetString(),
+               odd.c_str());
+}
+
 TEST(ApiJsonTest, RefreshFormIsEncoded) {
   EXPECT_EQ(RefreshTokenForm("pinr.a+b/c="),
             "grant_type=refresh_token&refresh_token=pinr.a%2Bb%2Fc%3D&continuous_refresh=true");
