@@ -223,13 +223,7 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
     return FailedRun("could not start pinsync run");
   }
   std::optional<Child> profiler;
-  if (const char* perf = std::getenv("CONNECTOR_CPU_BENCH_PERF"); perf != nullptr) {
-    std::vector<std::string> args{"perf"};
-    std::istringstream words(perf);
-    for (std::string word; words >> word;) args.push_back(word);
-    args.insert(args.end(), {"-p", std::to_string(pinsync->pid)});
-    profiler = Spawn(args, dir.path / "perf.out", dir.path / "perf.err");
-  }
+  const char* perf = std::getenv("CONNECTOR_CPU_BENCH_PERF");
   // Drained when every message went through the pipeline; then SIGTERM, which flushes every
   // open batch to the sandbox, waits for the acknowledgements and commits: all of it counted.
   const auto deadline = start + 600s;
@@ -238,6 +232,15 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
     std::this_thread::sleep_for(500ms);  // each scrape costs pinsync ~1 ms
     const auto processed = ProcessedMessages(metrics_port);
     drained = processed && *processed >= static_cast<double>(backlog.events);
+    if (perf != nullptr && !profiler && processed) {
+      // Attached once the metrics answer: `perf record -p` samples only the threads that exist
+      // when it attaches, and by then the consumer, broker and delivery threads all do.
+      std::vector<std::string> args{"perf"};
+      std::istringstream words(perf);
+      for (std::string word; words >> word;) args.push_back(word);
+      args.insert(args.end(), {"-p", std::to_string(pinsync->pid)});
+      profiler = Spawn(args, dir.path / "perf.out", dir.path / "perf.err");
+    }
   }
   const Exit exit = Stop(*pinsync, 400s);
   RunResult result{exit.cpu_seconds(), exit.user_seconds, exit.system_seconds,
