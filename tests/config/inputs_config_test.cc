@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config_test_support.h"
+#include "pinsync/app/commands.h"
 #include "pinsync/config/load.h"
 #include "pinsync/config/render.h"
 
@@ -194,6 +195,34 @@ TEST(InputsConfig, EffectiveConfigListsEntriesAndLoadsBack) {
   EXPECT_EQ(again->inputs[1].mapping.add_values, c->inputs[1].mapping.add_values);
   EXPECT_EQ(again->inputs[2].format, InputFormat::kAvro);
   EXPECT_THAT(RenderEffectiveConfig(*Load("")), HasSubstr("\ninputs: []\n"));
+}
+
+// pinsync validate-config reports a bad entry by key and line, and exits 1.
+TEST(InputsConfig, ValidateConfigCommandReportsEntries) {
+  const std::string path =
+      testing::WriteFile(testing::TempDir(), "inputs.yaml",
+                         MinimalYaml() +
+                             "inputs:\n  - topic: crm\n    format: mapped\n    mapping:\n"
+                             "      audience_id: crm/id\n");
+  CLI::App app{"pinsync"};
+  app.require_subcommand(1);
+  app::CommandRunner runner;
+  app::AddValidateConfigCommand(app, runner);
+  std::vector<std::string> args = {"pinsync", "validate-config", "-c", path};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  const int code = runner ? runner() : -1;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_THAT(err, HasSubstr(path + ":10: inputs.0.mapping.audience_id: invalid value"));
+  EXPECT_THAT(err, HasSubstr("inputs.0.mapping.op"));
+  EXPECT_THAT(err, HasSubstr("inputs.0.mapping.identifiers"));
 }
 
 }  // namespace
