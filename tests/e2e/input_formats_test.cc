@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "decode/registry_stand_in.h"
 #include "e2e_fixture.h"
 #include "pinsync/kafka/admin.h"
 
@@ -171,6 +172,90 @@ TEST_F(InputFormatsTest, NativeSegmentAndMappedTopicsMatchGroundTruth) {
   for (const auto& letter : *letters) keys.insert(letter.key);
   EXPECT_EQ(keys, (std::multiset<std::string>{"c-bad", "u-bad"}))
       << "only the unusable messages are dead-lettered; skipped calls are not";
+}
+
+}  // namespace
+}  // namespace pinsync::e2e
+
+namespace pinsync::e2e {
+namespace {
+
+constexpr char kAvroTopic[] = "membership-avro";
+
+constexpr char kAvroSchema[] =
+    R"({"type":"record","name":"Membership","fields":[{"name":"audience_id","type":"string"},)"
+    R"({"name":"audience_name","type":["null","string"],"default":null},{"name":"op","type":)"
+    R"({"type":"enum","name":"Op","symbols":["add","remove"]}},{"name":"user_id","type":)"
+    R"(["null","string"],"default":null},{"name":"ts","type":["null","long"],"default":null},)"
+    R"({"name":"identifiers","type":{"type":"record","name":"Ids","fields":[{"name":"email",)"
+    R"("type":{"type":"array","items":"string"}},{"name":"gaid","type":["null","string"],)"
+    R"("default":null}]}}]})";
+
+std::string AvroMembership(int32_t schema_id, bool add, const std::string& email) {
+  decode::testing::AvroBytes b = decode::testing::AvroBytes::Confluent(schema_id);
+  b.String("avro-vip").Branch(1).String("AvroVIP").Long(add ? 0 : 1).Branch(0).Branch(0);
+  b.Strings({email}).Branch(0);
+  return b.bytes();
+}
+
+// The registry answers 503 for a while first: consumption holds, nothing is dead-lettered for
+// it, and everything arrives once it answers. An id it does not know is dead-lettered.
+TEST_F(InputFormatsTest, AvroTopicHoldsWhileTheRegistryIsDownThenMatchesGroundTruth) {
+  ASSERT_NO_FATAL_FAILURE(StartWorld(1));
+  ASSERT_TRUE(cluster_->CreateTopic(kAvroTopic, 2).ok());
+  decode::testing::RegistryStandIn registry;
+  registry.Add(1, kAvroSchema);
+  registry.UnavailableFor(4);
+  const std::string group = "e2e-avro";
+  config::Config cfg = BaseConfig(group);
+  cfg.batching.max_records = 25;
+  cfg.schema_registry.url = registry.url();
+  cfg.schema_registry.max_retries = 2;
+  cfg.schema_registry.retry_backoff = 50ms;
+  config::InputConfig avro;
+  avro.topic = kAvroTopic;
+  avro.format = config::InputFormat::kAvro;
+  cfg.inputs = {avro};
+
+  ExpectedLists expected;
+  for (int i = 0; i < 40; ++i) {
+    const std::string email = fmt::format("avro{}@example.com", i);
+    auto status =
+        producer_->Produce(kAvroTopic, fmt::format("a-{}", i), AvroMembership(1, true, email));
+    ASSERT_TRUE(status.ok()) << status.error().message;
+    expected["AvroVIP-EMAIL"].insert(demo::Sha256Hex(email));
+  }
+  for (int i = 0; i < 40; i += 4) {
+    const std::string email = fmt::format("avro{}@example.com", i);
+    auto status =
+        producer_->Produce(kAvroTopic, fmt::format("a-{}", i), AvroMembership(1, false, email));
+    ASSERT_TRUE(status.ok()) << status.error().message;
+    expected["AvroVIP-EMAIL"].erase(demo::Sha256Hex(email));
+  }
+  ASSERT_TRUE(
+      producer_->Produce(kAvroTopic, "a-unknown", AvroMembership(77, true, "x@example.com")).ok());
+  ASSERT_TRUE(producer_->Flush(10s).ok());
+
+  auto connector = RunningConnector::Start(cfg);
+  ASSERT_NE(connector, nullptr);
+  const auto caught_up = [&] {
+    auto committed = kafka::CommittedOffsets(bootstraps_, group, {kAvroTopic}, 5s);
+    auto end = kafka::EndOffsets(bootstraps_, {kAvroTopic}, 5s);
+    if (!committed.ok() || !end.ok()) return false;
+    for (const auto& [tp, end_offset] : *end) {
+      auto it = committed->find(tp);
+      if (end_offset > 0 && (it == committed->end() || it->second != end_offset)) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(WaitFor(caught_up, 90s, 200ms));
+  EXPECT_TRUE(connector->Stop());
+  EXPECT_GE(registry.requests(), 5) << "the 503s were retried";
+  ExpectLists(expected, group);
+  auto letters = kafka::ReadTopic(bootstraps_, kDeadLetterTopic);
+  ASSERT_TRUE(letters.ok()) << letters.error().message;
+  ASSERT_EQ(letters->size(), 1u) << "only the unknown schema id is dead-lettered";
+  EXPECT_EQ(letters->front().key, "a-unknown");
 }
 
 }  // namespace
