@@ -16,6 +16,16 @@ size_t Append(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+// The URL for messages: credentials written into it (https://user:secret@host) are cut out.
+std::string ShownUrl(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t at = url.find('@', start);
+  const size_t slash = url.find('/', start);
+  if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
+  return url.substr(0, start) + "<credentials>@" + url.substr(at + 1);
+}
+
 Unexpected<RegistryError> Fail(RegistryError::Kind kind, std::string message) {
   return Unexpected{RegistryError{kind, std::move(message)}};
 }
@@ -38,6 +48,7 @@ SchemaRegistryClient::~SchemaRegistryClient() = default;
 
 Result<std::string, RegistryError> SchemaRegistryClient::FetchSchema(int32_t id) {
   const std::string url = config_.url + "/schemas/ids/" + std::to_string(id);
+  const std::string shown = ShownUrl(url);
   if (handle_->curl == nullptr) handle_->curl = curl_easy_init();
   CURL* curl = handle_->curl;
   if (curl == nullptr) {
@@ -64,26 +75,26 @@ Result<std::string, RegistryError> SchemaRegistryClient::FetchSchema(int32_t id)
   const CURLcode rc = curl_easy_perform(curl);
   if (rc != CURLE_OK) {
     return Fail(RegistryError::Kind::kUnavailable,
-                "schema registry " + url + " unreachable: " + curl_easy_strerror(rc) +
+                "schema registry " + shown + " unreachable: " + curl_easy_strerror(rc) +
                     "; check schema_registry.url and that the registry is up");
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   if (status == 404) {
     return Fail(RegistryError::Kind::kUnknownSchema,
-                "schema registry " + url + " has no schema with id " + std::to_string(id) +
+                "schema registry " + shown + " has no schema with id " + std::to_string(id) +
                     "; the producer used a registry other than schema_registry.url, or the "
                     "schema was deleted");
   }
   if (status == 401 || status == 403) {
     // Credentials fixed by an operator make it work again: hold rather than dead-letter.
     return Fail(RegistryError::Kind::kUnavailable,
-                "schema registry " + url + " refused the credentials (HTTP " +
+                "schema registry " + shown + " refused the credentials (HTTP " +
                     std::to_string(status) +
                     "); check schema_registry.username and SCHEMA_REGISTRY_PASSWORD");
   }
   if (status != 200) {
-    return Fail(RegistryError::Kind::kUnavailable, "schema registry " + url + " answered HTTP " +
+    return Fail(RegistryError::Kind::kUnavailable, "schema registry " + shown + " answered HTTP " +
                                                        std::to_string(status) + "; retrying");
   }
   rapidjson::Document doc;
@@ -91,15 +102,15 @@ Result<std::string, RegistryError> SchemaRegistryClient::FetchSchema(int32_t id)
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("schema") ||
       !doc["schema"].IsString()) {
     return Fail(RegistryError::Kind::kBadResponse,
-                "schema registry " + url +
+                "schema registry " + shown +
                     " answered 200 without a \"schema\" string; is schema_registry.url a "
                     "Confluent-compatible registry?");
   }
   if (doc.HasMember("schemaType") && doc["schemaType"].IsString() &&
       std::string_view(doc["schemaType"].GetString()) != "AVRO") {
-    return Fail(RegistryError::Kind::kUnknownSchema, "schema " + std::to_string(id) + " at " + url +
-                                                         " is not an Avro schema (schemaType " +
-                                                         doc["schemaType"].GetString() + ")");
+    return Fail(RegistryError::Kind::kUnknownSchema,
+                "schema " + std::to_string(id) + " at " + shown +
+                    " is not an Avro schema (schemaType " + doc["schemaType"].GetString() + ")");
   }
   return std::string(doc["schema"].GetString(), doc["schema"].GetStringLength());
 }

@@ -258,3 +258,21 @@ TEST(AvroDecoder, DocumentedSchemaNeedsNoMapping) {
 
 }  // namespace
 }  // namespace pinsync::decode
+
+namespace pinsync::decode {
+namespace {
+
+TEST(SchemaRegistryClient, ErrorsNeverShowCredentialsFromTheUrl) {
+  config::SchemaRegistryConfig c;
+  c.url = "http://user:s3cret-pw@127.0.0.1:1";
+  c.request_timeout = std::chrono::milliseconds(300);
+  SchemaRegistryClient client(c);
+  auto r = client.FetchSchema(1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, RegistryError::Kind::kUnavailable);
+  EXPECT_EQ(r.error().message.find("s3cret-pw"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("<credentials>@127.0.0.1:1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pinsync::decode
