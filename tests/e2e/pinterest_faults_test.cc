@@ -15,7 +15,7 @@ int64_t Count(const std::map<std::string, int64_t>& counts, const std::string& k
 TEST_F(E2eTest, PinterestFaultsRateLimitStormsErrorsLatencyAndDrops) {
   ASSERT_NO_FATAL_FAILURE(StartWorld(4));
   sandbox::FaultSpec faults;
-  faults.rate_limit_per_second = 4;
+  faults.rate_limit_per_second = 2;
   faults.error_rate = 0.15;
   faults.latency_ms = 20;
   faults.drop_rate = 0.08;
@@ -31,6 +31,9 @@ TEST_F(E2eTest, PinterestFaultsRateLimitStormsErrorsLatencyAndDrops) {
   // The client's own pacing would stay under the sandbox's limit; allow more so 429s happen.
   cfg.pinterest.requests_per_minute = 6000;
   cfg.pinterest.request_timeout = 5s;
+  // Small requests, so there are many of them to fault even when delivery merges the batches
+  // that wait (during the start-up handoff delay, or behind a list's batch in flight).
+  cfg.pinterest.max_records_per_request = 10;
   auto connector = RunningConnector::Start(cfg);
   ASSERT_NE(connector, nullptr);
   EXPECT_TRUE(WaitCaughtUp(group, 180s)) << CommitGap(group);
@@ -61,6 +64,7 @@ TEST_F(E2eTest, PinterestFaultsTokenExpiryRefreshFlow) {
   const std::string group = "e2e-token-expiry";
   config::Config cfg = BaseConfig(group);
   cfg.batching.max_records = 100;
+  cfg.pinterest.max_records_per_request = 40;  // many requests, so tokens expire several times
   cfg.pinterest.access_token.clear();
   cfg.pinterest.app_id = "1484362";
   cfg.pinterest.app_secret = "e2e-app-secret";
