@@ -31,7 +31,7 @@ HashAlgorithm ParseHashAlgorithm(const std::string& text) {
   return HashAlgorithm::kSha256;  // the enum check has already limited text to the three
 }
 
-const Property kRows[] = {
+const Property kGeneralRows[] = {
     {.name = "batching.max_records",
      .type = PropertyType::kInt,
      .default_text = "100000",
@@ -101,7 +101,7 @@ const Property kRows[] = {
     {.name = "pipeline.handoff_margin",
      .type = PropertyType::kDuration,
      .default_text = "5s",
-     .min = 0,
+     .min = 1,
      .max = 3'600'000,
      .description = "A partition that moves to this replica is not delivered from until "
                     "session.timeout.ms + pinterest.request_timeout + this margin have passed, so "
@@ -142,6 +142,6 @@ const Property kRows[] = {
 
 }  // namespace
 
-std::span<const Property> GeneralProperties() { return kRows; }
+std::span<const Property> GeneralProperties() { return kGeneralRows; }
 
 }  // namespace pinsync::config
