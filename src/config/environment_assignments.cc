@@ -90,6 +90,7 @@ void ReadEnvironmentAssignments(const Environment& env, Assignments& out,
       problems.Add(ConfigErrorKind::kSecretInConfig, where, key,
                    "secrets are read from " + std::string(p.env_var) + " or the file named in " +
                        std::string(p.file_key) + "; unset " + name + " and use one of those");
+      out.Reject(p, match->audience_id.empty() ? "" : CanonicalAudience(out, match->audience_id));
       continue;
     }
     Assignment a;
@@ -105,11 +106,13 @@ void ReadEnvironmentAssignments(const Environment& env, Assignments& out,
       auto parsed = ParseScalar(p, text);
       if (!parsed) {
         problems.Add(ConfigErrorKind::kWrongType, where, key, parsed.error().message);
+        out.Reject(p, a.audience_id);
         continue;
       }
       a.value = std::move(*parsed);
       if (auto problem = CheckValue(p, a.value)) {
         problems.Add(problem->kind, where, key, problem->detail);
+        out.Reject(p, a.audience_id);
         continue;
       }
     }

@@ -38,9 +38,12 @@ bool IsUnset(const Property& p, const PropertyValue& v) {
   return false;
 }
 
-void CheckRequired(const Config& config, std::string_view source_name, ConfigProblems& problems) {
+// A required key that was written with a refused value is not missing: its problem is reported
+// already, where it was written.
+void CheckRequired(const Config& config, const Assignments& assignments,
+                   std::string_view source_name, ConfigProblems& problems) {
   for (const Property& p : Properties()) {
-    if (!p.required || !IsUnset(p, p.read(config, ""))) continue;
+    if (!p.required || !IsUnset(p, p.read(config, "")) || assignments.Rejected(p)) continue;
     problems.Add(ConfigErrorKind::kMissingRequired, source_name, p.name,
                  "set it in the file or with " + EnvVarName(p));
   }
@@ -78,10 +81,10 @@ Result<Config> LoadConfigString(std::string_view yaml, std::string_view source_n
   for (const std::string& id : assignments.audiences) config.audiences[id];
   for (const Assignment& a : assignments.values) a.property->apply(config, a.audience_id, a.value);
 
-  CheckRequired(config, source_name, problems);
+  CheckRequired(config, assignments, source_name, problems);
   CheckAcrossKeys(config, source_name, problems);
   CheckInputs(config, source_name, problems);
-  ResolveSecrets(config, env, source_name, problems);
+  ResolveSecrets(config, env, assignments, source_name, problems);
   if (!problems.empty()) return MakeError(problems.Joined());
   return config;
 }

@@ -20,7 +20,7 @@ std::string FieldOf(const Config& c, const std::string& id, std::string Audience
   return a == nullptr ? std::string() : a->*field;
 }
 
-const Property kRows[] = {
+const Property kAudienceRows[] = {
     {.name = "audiences.<audience_id>.ad_account_id",
      .type = PropertyType::kString,
      .default_text = "pinterest.ad_account_id",
@@ -100,6 +100,6 @@ const Property kRows[] = {
 
 }  // namespace
 
-std::span<const Property> AudienceProperties() { return kRows; }
+std::span<const Property> AudienceProperties() { return kAudienceRows; }
 
 }  // namespace pinsync::config

@@ -9,7 +9,7 @@
 namespace pinsync::config {
 namespace {
 
-const Property kRows[] = {
+const Property kKafkaRows[] = {
     {.name = "kafka.bootstrap_servers",
      .type = PropertyType::kString,
      .default_text = "",
@@ -91,6 +91,6 @@ const Property kRows[] = {
 
 }  // namespace
 
-std::span<const Property> KafkaProperties() { return kRows; }
+std::span<const Property> KafkaProperties() { return kKafkaRows; }
 
 }  // namespace pinsync::config

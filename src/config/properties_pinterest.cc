@@ -19,7 +19,7 @@ std::optional<std::string> CheckTemplate(const PropertyValue& v) {
   return std::nullopt;
 }
 
-const Property kRows[] = {
+const Property kPinterestRows[] = {
     {.name = "pinterest.api_base_url",
      .type = PropertyType::kString,
      .default_text = "https://api.pinterest.com/v5",
@@ -249,6 +249,6 @@ const Property kRows[] = {
 
 }  // namespace
 
-std::span<const Property> PinterestProperties() { return kRows; }
+std::span<const Property> PinterestProperties() { return kPinterestRows; }
 
 }  // namespace pinsync::config

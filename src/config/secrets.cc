@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <set>
 
 #include "key_lookup.h"
 #include "property_value.h"
@@ -40,8 +41,11 @@ Result<std::string> ReadSecretFile(const std::string& path) {
 
 }  // namespace
 
-void ResolveSecrets(Config& config, const Environment& env, std::string_view source_name,
-                    ConfigProblems& problems) {
+void ResolveSecrets(Config& config, const Environment& env, const Assignments& assignments,
+                    std::string_view source_name, ConfigProblems& problems) {
+  // Credential keys whose problem is already reported, by name.
+  std::set<std::string_view> reported;
+  for (const auto& [property, audience_id] : assignments.rejected) reported.insert(property->name);
   for (const Property& p : Properties()) {
     if (!p.secret) {
       // A non-secret key with a fallback variable (pinterest.app_id) takes it only when unset.
@@ -67,6 +71,7 @@ void ResolveSecrets(Config& config, const Environment& env, std::string_view sou
       if (!content) {
         problems.Add(ConfigErrorKind::kUnreadableSecretFile, source_name, p.file_key,
                      content.error().message);
+        reported.insert(p.name);
         continue;
       }
       value = std::move(*content);
@@ -74,11 +79,21 @@ void ResolveSecrets(Config& config, const Environment& env, std::string_view sou
     p.apply(config, "", TextValue(std::move(value)));
   }
 
+  // A credential counts as given when it is set, or when it was written in a way pinsync refuses:
+  // that has its own line saying how to fix it, which "missing" would only repeat.
   const PinterestConfig& pin = config.pinterest;
-  if (!pin.access_token.empty()) return;
-  const bool any_refresh =
-      !pin.app_id.empty() || !pin.app_secret.empty() || !pin.refresh_token.empty();
-  if (!any_refresh) {
+  auto given = [&reported](const std::string& value, std::string_view key,
+                           std::string_view file_key = {}) {
+    return !value.empty() || reported.count(key) != 0 ||
+           (!file_key.empty() && reported.count(file_key) != 0);
+  };
+  if (given(pin.access_token, "pinterest.access_token", "pinterest.access_token_file")) return;
+  const bool app_id = given(pin.app_id, "pinterest.app_id");
+  const bool app_secret =
+      given(pin.app_secret, "pinterest.app_secret", "pinterest.app_secret_file");
+  const bool refresh_token =
+      given(pin.refresh_token, "pinterest.refresh_token", "pinterest.refresh_token_file");
+  if (!app_id && !app_secret && !refresh_token) {
     problems.Add(ConfigErrorKind::kMissingCredentials, source_name, "pinterest.access_token",
                  "no Pinterest credentials; set PINTEREST_ACCESS_TOKEN (or name a file in "
                  "pinterest.access_token_file), or for the refresh-token flow set "
@@ -90,9 +105,9 @@ void ResolveSecrets(Config& config, const Environment& env, std::string_view sou
   auto note = [&missing](bool absent, std::string_view what) {
     if (absent) missing.append(missing.empty() ? "" : ", ").append(what);
   };
-  note(pin.app_id.empty(), "PINTEREST_APP_ID (or pinterest.app_id)");
-  note(pin.app_secret.empty(), "PINTEREST_APP_SECRET (or pinterest.app_secret_file)");
-  note(pin.refresh_token.empty(), "PINTEREST_REFRESH_TOKEN (or pinterest.refresh_token_file)");
+  note(!app_id, "PINTEREST_APP_ID (or pinterest.app_id)");
+  note(!app_secret, "PINTEREST_APP_SECRET (or pinterest.app_secret_file)");
+  note(!refresh_token, "PINTEREST_REFRESH_TOKEN (or pinterest.refresh_token_file)");
   if (!missing.empty()) {
     problems.Add(ConfigErrorKind::kMissingCredentials, source_name, "pinterest.refresh_token",
                  "the refresh-token flow is incomplete; also set " + missing +

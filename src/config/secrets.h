@@ -5,13 +5,16 @@
 
 #include <string_view>
 
+#include "assignment.h"
 #include "config_problems.h"
 #include "pinsync/config/config.h"
 #include "pinsync/config/environment.h"
 
 namespace pinsync::config {
 
-void ResolveSecrets(Config& config, const Environment& env, std::string_view source_name,
-                    ConfigProblems& problems);
+// A credential key already reported (written where secrets are not read, an invalid value, an
+// unreadable file) is not reported again as missing.
+void ResolveSecrets(Config& config, const Environment& env, const Assignments& assignments,
+                    std::string_view source_name, ConfigProblems& problems);
 
 }  // namespace pinsync::config

@@ -92,9 +92,9 @@ struct YamlWalk {
   void VisitList(const YAML::Node& list, std::vector<std::string>& path) {
     if (list.IsNull()) return;
     if (!list.IsSequence()) {
-      problems.Add(ConfigErrorKind::kWrongType, Where(list), JoinKey(path),
-                   "expected a list of entries (\"- topic: ...\"), got " +
-                       std::string(Shape(list)));
+      problems.Add(
+          ConfigErrorKind::kWrongType, Where(list), JoinKey(path),
+          "expected a list of entries (\"- topic: ...\"), got " + std::string(Shape(list)));
       return;
     }
     for (size_t i = 0; i < list.size(); ++i) {
@@ -123,6 +123,7 @@ struct YamlWalk {
                      "secrets are never read from the configuration file; remove it and set " +
                          std::string(p.env_var) + " or name a file holding it in " +
                          std::string(p.file_key));
+        out.Reject(p, match->audience_id);
         return;
       }
       if (value_node.IsNull()) return;  // written but empty: the default stays
@@ -130,9 +131,13 @@ struct YamlWalk {
       a.property = &p;
       a.audience_id = match->audience_id;
       a.where = Where(value_node);
-      if (!ReadValue(value_node, p, key, a.value)) return;
+      if (!ReadValue(value_node, p, key, a.value)) {
+        out.Reject(p, match->audience_id);
+        return;
+      }
       if (auto problem = CheckValue(p, a.value)) {
         problems.Add(problem->kind, a.where, key, problem->detail);
+        out.Reject(p, match->audience_id);
         return;
       }
       out.values.push_back(std::move(a));

@@ -1,21 +1,79 @@
-// Building librdkafka clients the same way everywhere: logs to spdlog, properties checked one by
-// one so an error names the key the user wrote.
+// Building librdkafka clients the same way everywhere: logs to spdlog, one line per problem,
+// properties checked one by one so an error names the key the user wrote.
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
+#include <deque>
+#include <mutex>
 #include <set>
+#include <utility>
 
 #include "rdkafka_handles.h"
 
 namespace pinsync::kafka::internal {
 namespace {
 
+// librdkafka reports a broker failure (connection refused, disconnected, TLS or SASL failure)
+// twice: as a log line of facility FAIL and as an error event with the same text
+// (rd_kafka_broker_set_error does both). Both are already rate-limited by librdkafka: a repeat of
+// the same failure within 30 s is suppressed and the next line says how many were. The log line is
+// the one kept: it comes at once, from the broker thread, at the level librdkafka chose. It is
+// remembered here so the error callbacks, served later by the polling thread, can skip the event
+// that repeats it.
+class LoggedFailures {
+ public:
+  void Add(const rd_kafka_t* rk, std::string_view line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (lines_.size() == kCapacity) lines_.pop_front();  // a client that never polls
+    lines_.emplace_back(rk, std::string(line));
+  }
+
+  // True, once, when `reason` is the text of a line logged for the same client. librdkafka 2.0
+  // prefixes the log line with "[thrd:<name>]: ", the event's text has no prefix.
+  bool Take(const rd_kafka_t* rk, std::string_view reason) {
+    if (reason.empty()) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = lines_.begin(); it != lines_.end(); ++it) {
+      const std::string& line = it->second;
+      if (it->first != rk || line.size() < reason.size()) continue;
+      const size_t prefix = line.size() - reason.size();
+      if (line.compare(prefix, reason.size(), reason) != 0) continue;
+      if (prefix != 0 && (prefix < 2 || line.compare(prefix - 2, 2, ": ") != 0)) continue;
+      lines_.erase(it);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr size_t kCapacity = 64;
+  std::mutex mu_;
+  std::deque<std::pair<const rd_kafka_t*, std::string>> lines_;
+};
+
+LoggedFailures& Failures() {
+  static LoggedFailures* failures = new LoggedFailures();  // outlives librdkafka's threads
+  return *failures;
+}
+
 void LogToSpdlog(const rd_kafka_t* rk, int level, const char* facility, const char* line) {
   // syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug.
   const char* name = rk ? rd_kafka_name(rk) : "rdkafka";
+  if (std::strcmp(facility, "FAIL") == 0 && level < 7) {
+    // A broker connection failed. librdkafka reconnects by itself (backing off up to
+    // reconnect.backoff.max.ms), so it is a warning, not an error, however librdkafka rates it.
+    if (rk != nullptr) Failures().Add(rk, line);
+    if (level <= 4) {
+      spdlog::warn("librdkafka {} {}: {}; librdkafka reconnects by itself", name, facility, line);
+    } else {
+      spdlog::info("librdkafka {} {}: {}", name, facility, line);
+    }
+    return;
+  }
   if (level <= 3) {
     spdlog::error("librdkafka {} {}: {}", name, facility, line);
   } else if (level == 4) {
@@ -34,12 +92,30 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// The error callback of clients that do not set their own (producers, admin readers). Without one,
+// librdkafka logs every error event itself, repeating each broker failure it has just logged.
+void LogClientError(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*/) {
+  if (AlreadyLogged(rk, reason)) return;
+  const auto code = static_cast<rd_kafka_resp_err_t>(err);
+  if (code == RD_KAFKA_RESP_ERR__FATAL) {
+    spdlog::error("librdkafka {}: {} ({})", rd_kafka_name(rk), reason, rd_kafka_err2name(code));
+    return;
+  }
+  spdlog::warn("librdkafka {}: {} ({}); librdkafka retries by itself", rd_kafka_name(rk), reason,
+               rd_kafka_err2name(code));
+}
+
 }  // namespace
 
 ConfPtr NewConf() {
   ConfPtr conf(rd_kafka_conf_new());
   rd_kafka_conf_set_log_cb(conf.get(), &LogToSpdlog);
+  rd_kafka_conf_set_error_cb(conf.get(), &LogClientError);
   return conf;
+}
+
+bool AlreadyLogged(const rd_kafka_t* rk, std::string_view reason) {
+  return rk != nullptr && Failures().Take(rk, reason);
 }
 
 bool IsSecretProperty(std::string_view name) {

@@ -1,5 +1,6 @@
 // The consumer's librdkafka callbacks: rebalances handed to the listener before the assignment
-// changes, errors sorted into fatal and transient, async commit results, the lag gauge.
+// changes, errors sorted into fatal and transient (each logged once), async commit results, the
+// lag gauge.
 
 #include <spdlog/spdlog.h>
 
@@ -120,6 +121,9 @@ void KafkaMessageSource::State::OnError(int err, const char* reason) {
     return;
   }
   stats.transient_errors.Increment();
+  // A broker failure was already logged, once, by librdkafka's log callback; the event repeats it.
+  // What is left is worth its line: "1/1 brokers are down", a failed OAUTHBEARER token refresh.
+  if (internal::AlreadyLogged(rk.get(), reason)) return;
   spdlog::warn("kafka consumer: {} ({}); librdkafka retries by itself", reason,
                rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)));
 }

@@ -44,8 +44,14 @@ using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, Partit
 using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, HeadersDeleter>;
 using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 
-// A new configuration that sends librdkafka's own log lines to spdlog's default logger.
+// A new configuration that sends librdkafka's own log lines to spdlog's default logger, and its
+// error events too unless the client sets its own error callback (which should skip the events
+// AlreadyLogged says were logged).
 ConfPtr NewConf();
+
+// Whether an error event's text was already logged through the log callback: librdkafka reports
+// each broker failure both as a log line and as an error event. True at most once per logged line.
+bool AlreadyLogged(const rd_kafka_t* rk, std::string_view reason);
 
 // Sets one property. `origin` says where it came from in the user's terms (e.g.
 // "kafka.properties.sasl.mechanism") so the error message points at the line to fix. The value is

@@ -12,6 +12,7 @@ namespace {
 using testing::ErrorOf;
 using ::testing::HasSubstr;
 using testing::MinimalYaml;
+using ::testing::Not;
 using testing::TokenEnv;
 
 TEST(LoadConfigTest, MinimalFileGetsDocumentedDefaults) {
@@ -274,6 +275,45 @@ TEST(LoadConfigErrorTest, MissingRequiredKeysAreAllReported) {
                            "the file or with PINSYNC_KAFKA__BOOTSTRAP_SERVERS"));
   EXPECT_THAT(e, HasSubstr("req.yaml: kafka.topics: missing required key"));
   EXPECT_THAT(e, HasSubstr("req.yaml: pinterest.ad_account_id: missing required key"));
+}
+
+// A required key that is written but refused has one line, where it was written; it is not
+// reported a second time as missing.
+TEST(LoadConfigErrorTest, InvalidRequiredKeyIsReportedOnceAsInvalidNotAsMissing) {
+  auto c = LoadConfigString(
+      "kafka: {bootstrap_servers: k, topics: [t]}\npinterest: {ad_account_id: \"abc\"}\n", "i.yaml",
+      TokenEnv());
+  EXPECT_EQ(ErrorOf(c),
+            "i.yaml:2: pinterest.ad_account_id: invalid value: must contain digits only");
+}
+
+TEST(LoadConfigErrorTest, RequiredKeyOfTheWrongTypeIsNotAlsoMissing) {
+  auto c = LoadConfigString(
+      "kafka:\n  bootstrap_servers: k\n  topics: {a: b}\npinterest: {ad_account_id: \"1\"}\n",
+      "t.yaml", TokenEnv());
+  const std::string e = ErrorOf(c);
+  EXPECT_THAT(e, HasSubstr("t.yaml:3: kafka.topics: wrong type"));
+  EXPECT_THAT(e, Not(HasSubstr("missing required key")));
+  EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 0) << e;  // one line
+}
+
+TEST(LoadConfigErrorTest, InvalidRequiredKeyFromTheEnvironmentIsNotAlsoMissing) {
+  Environment env = TokenEnv();
+  env["PINSYNC_PINTEREST__AD_ACCOUNT_ID"] = "12ab";
+  auto c = LoadConfigString("kafka: {bootstrap_servers: k, topics: [t]}\n", "e.yaml", env);
+  EXPECT_EQ(ErrorOf(c),
+            "environment PINSYNC_PINTEREST__AD_ACCOUNT_ID: pinterest.ad_account_id: invalid value: "
+            "must contain digits only");
+}
+
+TEST(LoadConfigErrorTest, EmptyRequiredKeyIsStillMissing) {
+  // Written with no value: the default (none) stays, so the key is missing, once.
+  auto c =
+      LoadConfigString("kafka: {bootstrap_servers: k, topics: [t]}\npinterest: {ad_account_id: }\n",
+                       "n.yaml", TokenEnv());
+  EXPECT_EQ(ErrorOf(c),
+            "n.yaml: pinterest.ad_account_id: missing required key: set it in the file or with "
+            "PINSYNC_PINTEREST__AD_ACCOUNT_ID");
 }
 
 TEST(LoadConfigErrorTest, CollectsAllErrorsNotJustTheFirst) {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "config_test_support.h"
 #include "pinsync/config/load.h"
 
@@ -74,6 +76,27 @@ TEST(SecretsTest, SecretInYamlIsAnErrorSayingWhatToDo) {
   EXPECT_THAT(e, Not(HasSubstr("LEAKED")));
   EXPECT_THAT(e, Not(HasSubstr("s3cr3t")));
   EXPECT_THAT(e, Not(HasSubstr("rt-in-yaml")));
+}
+
+// The secret written into the file is the one problem: no second line calling credentials missing.
+TEST(SecretsTest, SecretInYamlIsNotAlsoReportedAsMissingCredentials) {
+  auto c =
+      LoadConfigString(MinimalYaml() + "  access_token: pina_LEAKED_IN_YAML\n", "one.yaml", {});
+  const std::string e = ErrorOf(c);
+  EXPECT_THAT(e, HasSubstr("one.yaml:6: pinterest.access_token: secret in configuration"));
+  EXPECT_THAT(e, Not(HasSubstr("missing credentials")));
+  EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 0) << e;  // one line
+}
+
+TEST(SecretsTest, RefusedRefreshCredentialIsNotAlsoListedAsMissing) {
+  auto c = LoadConfigString(MinimalYaml() + "  app_secret: s3cr3t-in-yaml\n", "r.yaml",
+                            {{"PINTEREST_APP_ID", "1234"}});
+  const std::string e = ErrorOf(c);
+  EXPECT_THAT(e, HasSubstr("r.yaml:6: pinterest.app_secret: secret in configuration"));
+  EXPECT_THAT(e, HasSubstr("the refresh-token flow is incomplete; also set "
+                           "PINTEREST_REFRESH_TOKEN (or pinterest.refresh_token_file), or set"));
+  EXPECT_THAT(e, Not(HasSubstr("PINTEREST_APP_SECRET (or")));
+  EXPECT_THAT(e, Not(HasSubstr("s3cr3t")));
 }
 
 TEST(SecretsTest, SecretThroughPinsyncVariableIsRefused) {

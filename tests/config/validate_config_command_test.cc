@@ -12,6 +12,7 @@ namespace pinsync::app {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct CommandOutput {
   int exit_code;
@@ -54,6 +55,25 @@ TEST(ValidateConfigCommandTest, InvalidFileExitsOneWithErrorsOnStderr) {
   EXPECT_THAT(r.err, HasSubstr(path + ":2: batching.max_records: out of range"));
   EXPECT_THAT(r.err, HasSubstr(path + ":3: batching.max_agee: unknown key"));
   EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+// A present but invalid required key: reported once, as invalid, not again as missing.
+TEST(ValidateConfigCommandTest, InvalidRequiredKeyIsReportedOnce) {
+  const std::string dir = config::testing::TempDir();
+  const std::string path = config::testing::WriteFile(
+      dir, "abc.yaml",
+      "kafka:\n  bootstrap_servers: localhost:9092\n  topics: [membership]\n"
+      "pinterest:\n  ad_account_id: \"abc\"\n");
+  const CommandOutput r = RunCommand({"validate-config", "-c", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(path + ":5: pinterest.ad_account_id: invalid value"));
+  EXPECT_THAT(r.err, Not(HasSubstr("missing required key")));
+  size_t mentions = 0;
+  for (size_t at = r.err.find("pinterest.ad_account_id"); at != std::string::npos;
+       at = r.err.find("pinterest.ad_account_id", at + 1)) {
+    ++mentions;
+  }
+  EXPECT_EQ(mentions, 1u) << r.err;
 }
 
 TEST(ValidateConfigCommandTest, MissingFileArgument) {
