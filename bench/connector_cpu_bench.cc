@@ -193,7 +193,7 @@ std::string PinsyncConfig(const Backlog& backlog, const std::string& group,
        << "  requests_per_minute: 100000\n"  // the budget lifted: the connector's path is timed
        << "  request_timeout: 10s\n"
        << "pipeline:\n"
-       << "  handoff_margin: 0s\n"
+       << "  handoff_margin: 1ms\n"
        << "shutdown:\n"
        << "  timeout: 300s\n"
        << "metrics:\n"
