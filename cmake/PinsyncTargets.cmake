@@ -102,8 +102,8 @@ endfunction()
 
 # pinsync_write_build_summary(TARGET <target> FILE <file>): writes "<targets> <sources>", the number
 # of targets building <target> takes (itself, every library of this project it links, directly or
-# not, and the precompiled header's target) and their compiled sources. scripts/demo.sh announces them. Call it once every subsystem
-# exists (the end of the top-level CMakeLists.txt).
+# not, and the precompiled header's target) and their compiled sources. scripts/demo.sh announces
+# them. Call it once every subsystem exists (the end of the top-level CMakeLists.txt).
 function(pinsync_write_build_summary)
   cmake_parse_arguments(A "" "TARGET;FILE" "" ${ARGN})
   set(queue ${A_TARGET})

@@ -5,7 +5,7 @@
 #                                      sanitizers, fuzzing, benchmarks, formatting and the deploy
 #                                      checks (helm and kubectl, from scripts/install-helm.sh).
 #                                      scripts/test.sh, CI and the Dockerfile use this.
-#   scripts/install-deps.sh --runtime  only what building and running pinsync needs (scripts/demo.sh).
+#   scripts/install-deps.sh --runtime  only what building and running pinsync needs (demo.sh).
 #
 # Idempotent: packages already present are skipped.
 set -euo pipefail
