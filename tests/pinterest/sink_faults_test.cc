@@ -71,7 +71,8 @@ TEST_F(SinkFaultsTest, RetriesThrough429And5xxAndDropsToTheRightMembership) {
                           Records(20000 + 10 * i, 10)));
   }
   auto out = Drain(sink, 9);
-  ASSERT_EQ(out.size(), 9u);
+  // Batch 3 may have been merged into batch 1 (if it had not started yet): 8 or 9 outcomes.
+  ASSERT_EQ(Settled(out), 9u);
   for (const auto& [outcome, batch] : out) {
     EXPECT_EQ(outcome.status, DeliveryStatus::kAcknowledged) << outcome.detail;
   }

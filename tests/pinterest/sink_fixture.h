@@ -60,13 +60,20 @@ class SinkFixture : public ::testing::Test {
   }
 
   // Waits (bounded) for `count` outcomes; polls the thread-safe queue every few milliseconds.
+  // Batches settled by `out`: each outcome settles its batch and the batches merged into it.
+  static size_t Settled(const Outcomes& out) {
+    size_t n = 0;
+    for (const auto& [outcome, batch] : out) n += 1 + outcome.merged_batch_ids.size();
+    return n;
+  }
+  // Outcomes until `count` submitted batches are settled (merged ones included), or `limit`.
   static Outcomes Drain(BatchSink& sink, size_t count,
                         std::chrono::milliseconds limit = std::chrono::milliseconds(60000)) {
     Outcomes out;
     const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (out.size() < count && std::chrono::steady_clock::now() < deadline) {
+    while (Settled(out) < count && std::chrono::steady_clock::now() < deadline) {
       for (auto& o : sink.DrainOutcomes()) out.push_back(std::move(o));
-      if (out.size() < count) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (Settled(out) < count) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return out;
   }
