@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kafka_test_support.h"
+#include "pinsync/kafka/dead_letter_producer.h"
 
 namespace pinsync::kafka::testing {
 namespace {
@@ -185,6 +186,27 @@ TEST(KafkaLogLinesTest, ProducerLogsARefusedBrokerOncePerFailure) {
     }
   }
   ExpectOneLinePerFailure(capture);
+}
+
+// kafka.properties serve the consumer first; the dead-letter producer leaves out the properties
+// librdkafka applies only to consumers, so a start-up logs no CONFWARN for them.
+TEST(KafkaLogLinesTest, DeadLetterProducerSkipsConsumerOnlyProperties) {
+  RefusingPort port;
+  LogCapture capture;
+  config::KafkaConfig c;
+  c.bootstrap_servers = port.address();
+  c.dead_letter_topic = "dead-letters";
+  c.properties = {{"session.timeout.ms", "6000"},
+                  {"heartbeat.interval.ms", "500"},
+                  {"fetch.wait.max.ms", "50"},
+                  {"socket.timeout.ms", "5000"}};  // a property for every client: kept
+  {
+    auto producer = KafkaDeadLetterProducer::Create(c);
+    ASSERT_TRUE(producer.ok()) << producer.error().message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  EXPECT_TRUE(capture.Containing("CONFWARN").empty()) << capture.All();
+  EXPECT_TRUE(capture.Containing("consumer property").empty()) << capture.All();
 }
 
 }  // namespace
