@@ -23,7 +23,7 @@ struct SandboxServer::Impl {
   explicit Impl(SandboxOptions opts)
       : options(std::move(opts)),
         clock(options.clock != nullptr ? *options.clock : SystemClock::Instance()),
-        state(clock),
+        state(clock, options.track_membership_changes),
         faults(options.faults, clock),
         tokens(options.required_token, options.rotate_refresh_tokens, options.faults.seed) {
     tokens.SetExpireAfter(options.faults.expire_token_after);

@@ -76,7 +76,8 @@ std::optional<uint64_t> ParseResourceId(const std::string& id) {
   return value;
 }
 
-SandboxState::SandboxState(const Clock& clock) : clock_(clock), next_id_(kFirstId) {}
+SandboxState::SandboxState(const Clock& clock, bool track_membership_changes)
+    : clock_(clock), track_changes_(track_membership_changes), next_id_(kFirstId) {}
 
 int64_t SandboxState::NowSeconds() const { return clock_.WallMillis() / 1000; }
 
@@ -91,7 +92,7 @@ Result<ListSnapshot, ApiError> SandboxState::CreateList(const std::string& ad_ac
   list.list_type = list_type;
   list.members.reserve(records.size());
   for (const auto& record : records) {
-    if (list.members.insert(record).second) ++list.membership_changes[record];
+    if (list.members.insert(record).second && track_changes_) ++list.membership_changes[record];
   }
   list.num_batches = 1;
   list.num_uploaded = static_cast<int64_t>(records.size());
@@ -114,13 +115,15 @@ Result<ListSnapshot, ApiError> SandboxState::UpdateList(const std::string& ad_ac
   switch (op) {
     case MembershipOp::kAdd:
       for (const auto& record : records) {
-        if (list->members.insert(record).second) ++list->membership_changes[record];
+        if (list->members.insert(record).second && track_changes_) {
+          ++list->membership_changes[record];
+        }
       }
       list->num_uploaded += static_cast<int64_t>(records.size());
       break;
     case MembershipOp::kRemove:
       for (const auto& record : records) {
-        if (list->members.erase(record) > 0) ++list->membership_changes[record];
+        if (list->members.erase(record) > 0 && track_changes_) ++list->membership_changes[record];
       }
       list->num_removed += static_cast<int64_t>(records.size());
       break;

@@ -73,6 +73,7 @@ void E2eTest::StartWorld(int partitions, sandbox::SandboxOptions sandbox_options
   bootstraps_ = cluster_->bootstraps();
   ASSERT_TRUE(cluster_->CreateTopic(kTopic, partitions).ok());
   ASSERT_TRUE(cluster_->CreateTopic(kDeadLetterTopic, 1).ok());
+  sandbox_options.track_membership_changes = true;  // for ChangeLedger::ChangedAfterSettled
   auto server = sandbox::SandboxServer::Start(std::move(sandbox_options));
   ASSERT_TRUE(server.ok()) << server.error().message;
   sandbox_ = std::move(*server);

@@ -49,13 +49,14 @@ TEST_F(SinkFaultsTest, TheBucketKeepsUnderTheServersLimit) {
 
 TEST_F(SinkFaultsTest, RetriesThrough429And5xxAndDropsToTheRightMembership) {
   sandbox::SandboxOptions options;
-  options.faults.rate_limit_per_second = 5;  // far below what the client is configured for
+  options.faults.rate_limit_per_second = 3;  // far below what the client is configured for
   options.faults.error_rate = 0.2;
   options.faults.drop_rate = 0.1;
   options.faults.seed = 3;
   StartSandbox(options);
   config::Config config = Config();
   config.pinterest.max_records_per_request = 200;
+  config.pinterest.retry_max_duration = std::chrono::seconds(120);  // slow sanitizer builds
   BatchSink& sink = NewSink(config);
   std::set<std::string> expected_a, expected_b;
   auto a1 = Records(0, 1000), b1 = Records(5000, 600);

@@ -24,6 +24,9 @@ struct SandboxOptions {
   int threads = 32;  // worker threads; each keep-alive connection holds one
   size_t max_body_bytes = 16u << 20;
   const Clock* clock = nullptr;  // rate windows and timestamps; null: the system clock
+  // Count each record's membership changes (SandboxServer::MembershipChanges), for tests that
+  // check ordering; off by default: it costs a map update per record.
+  bool track_membership_changes = false;
 };
 
 class SandboxServer {

@@ -65,7 +65,8 @@ struct PageQuery {
 
 class SandboxState {
  public:
-  explicit SandboxState(const Clock& clock);
+  // `track_membership_changes`: keep MembershipChanges() (a map update per record changed).
+  explicit SandboxState(const Clock& clock, bool track_membership_changes = false);
 
   // customer_lists/create: the list starts with `records` as members; creation is batch 1.
   Result<ListSnapshot, ApiError> CreateList(const std::string& ad_account_id,
@@ -96,8 +97,9 @@ class SandboxState {
   std::vector<ListSnapshot> Lists() const;
   std::vector<AudienceSnapshot> Audiences() const;
   // How often each record's membership of each list changed (an add of a non-member or a
-  // removal of a member), by (list name, lowercase hex). Tests use it to see a change land
-  // after the record was settled (an old owner's request overtaking a new owner's).
+  // removal of a member), by (list name, lowercase hex); empty unless tracking was asked for. Tests
+  // use it to see a change land after the record was settled (an old owner's request overtaking a
+  // new owner's).
   std::map<std::pair<std::string, std::string>, uint32_t> MembershipChanges() const;
   void Reset();
 
@@ -134,6 +136,7 @@ class SandboxState {
   const CustomerList* FindListLocked(const std::string& ad_account_id, uint64_t id) const;
 
   const Clock& clock_;
+  const bool track_changes_;
   mutable std::mutex mutex_;
   std::map<std::string, Account> accounts_;
   uint64_t next_id_;
