@@ -249,8 +249,8 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
   // Look-ups answered by the account's sweep cost nothing: take them first.
   for (size_t i = 0; i < job.ready.size();) {
     Work& w = job.ready[i];
-    const bool lookup = w.step == Step::kFindList || w.step == Step::kFindAudience;
-    if (!lookup || w.not_before > now || PrepareLookup(list, job, w, now) != Lookup::kAnswered) {
+    if (!IsLookup(w) || w.not_before > now ||
+        PrepareLookup(list, job, w, now) != Lookup::kAnswered) {
       ++i;
       continue;
     }
@@ -267,8 +267,7 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
   for (size_t i = 0; i < job.ready.size() && !pick; ++i) {
     Work& w = job.ready[i];
     if (w.not_before > now) continue;
-    const bool lookup = w.step == Step::kFindList || w.step == Step::kFindAudience;
-    if (lookup && PrepareLookup(list, job, w, now) == Lookup::kWait) continue;
+    if (IsLookup(w) && PrepareLookup(list, job, w, now) == Lookup::kWait) continue;
     if (w.step == Step::kUpdate && list.list_id.empty()) continue;  // relocating: not yet known
     pick = i;
   }
@@ -348,6 +347,10 @@ void DeliveryEngine::ListResolved(ListState& list, Job& job) {
   // Looked up again after a create whose answer was lost: it did create the list. What is left
   // are this batch's ADD chunks (re-adding is harmless).
   if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kFindAudience));
+  PromoteDeferredAdds(job);
+}
+
+void DeliveryEngine::PromoteDeferredAdds(Job& job) {
   while (!job.deferred_adds.empty()) {
     job.ready.push_back(
         MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(job.deferred_adds.front())));

@@ -171,11 +171,7 @@ void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpR
                    list.key.ad_account_id);
       // A list created just now has no audience yet: create it without searching.
       if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kCreateAudience));
-      while (!job.deferred_adds.empty()) {
-        job.ready.push_back(
-            MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(job.deferred_adds.front())));
-        job.deferred_adds.pop_front();
-      }
+      PromoteDeferredAdds(job);
       return;
     }
     case Step::kFindAudience: {

@@ -128,6 +128,11 @@ class DeliveryEngine {
   // no request), waiting for another job's sweep (kWait), or sent (kSend, maybe as the sweep).
   Lookup PrepareLookup(ListState& list, Job& job, Work& work, SteadyTime now);
   void ListResolved(ListState& list, Job& job);  // after a sweep or recheck: found or create
+  // The list exists now: the batch's ADD chunks held back for its creation become updates.
+  static void PromoteDeferredAdds(Job& job);
+  static bool IsLookup(const Work& work) {
+    return work.step == Step::kFindList || work.step == Step::kFindAudience;
+  }
   void AudienceResolved(ListState& list, Job& job);
   void EndSweeps(const Job& job);
   // A 404 on an update of a known list: the list was deleted; find it by name or create it
