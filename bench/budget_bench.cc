@@ -1,6 +1,6 @@
 // How well delivery spends Pinterest's request budget, in simulated time: the DeliveryEngine
-// against the test suite's fake Pinterest (tests/pinterest/fake_pinterest.h), which here also
-// enforces the budget per fixed minute (429 with Retry-After past it), on a ManualClock.
+// against the test suite's fake Pinterest, driven by its EngineHarness (tests/pinterest/); the
+// fake here also enforces the budget per fixed minute (429 with Retry-After past it).
 //
 // BM_BacklogUnderBudget: 20 lists, a stream faster than the budget (10,000 records/s for 60 s,
 // cut by a 1 s max_age into one batch per list per second, 10 % of them removes of earlier
@@ -15,14 +15,8 @@
 #include <map>
 #include <set>
 
-#include <prometheus/registry.h>
-
-#include <cstdio>
-#include <cstdlib>
-
 #include "pinsync/pinterest/delivery_engine.h"
-#include "pinterest/fake_pinterest.h"
-#include "pinterest/test_records.h"
+#include "pinterest/engine_harness.h"
 
 namespace {
 
@@ -31,50 +25,6 @@ using namespace pinsync::pinterest;
 using namespace pinsync::pinterest::testing;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// The engine, the fake Pinterest and a ManualClock (like the tests' EngineHarness, without
-// GoogleTest).
-class Simulation {
- public:
-  explicit Simulation(config::Config config) : config_(std::move(config)) {
-    config_.pinterest.api_base_url = FakePinterest::kBase;
-    config_.pinterest.ad_account_id = "111";
-    config_.pinterest.access_token = "static-token";
-    auto tokens = AccessTokenSource::Create(config_.pinterest, clock_, transport_, stats_, 1);
-    if (!tokens) {
-      std::fprintf(stderr, "budget_bench: %s\n", tokens.error().message.c_str());
-      std::abort();
-    }
-    tokens_ = std::move(*tokens);
-    engine_ = std::make_unique<DeliveryEngine>(config_, clock_, transport_, *tokens_, stats_, 2);
-  }
-  // One turn: pump, answer, collect, advance.
-  std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> Turn(Duration step) {
-    engine_->Pump();
-    transport_.Poll(milliseconds(0));
-    auto out = engine_->TakeFinished();
-    clock_.Advance(step);
-    return out;
-  }
-  size_t CountLog(const std::string& prefix) const {
-    size_t n = 0;
-    for (const auto& line : pinterest_.log) n += line.starts_with(prefix) ? 1 : 0;
-    return n;
-  }
-  ManualClock& clock() { return clock_; }
-  FakePinterest& pinterest() { return pinterest_; }
-  DeliveryEngine& engine() { return *engine_; }
-
- private:
-  config::Config config_;
-  ManualClock clock_;
-  FakePinterest pinterest_;
-  FakeTransport transport_{[this](const HttpRequest& r) { return pinterest_(r); }};
-  prometheus::Registry registry_;
-  PinterestStats stats_ = PinterestStats::Create(registry_);
-  std::unique_ptr<AccessTokenSource> tokens_;
-  std::unique_ptr<DeliveryEngine> engine_;
-};
 
 // Answers 429 past `budget` requests in the current minute of the clock, like the sandbox.
 struct BudgetEnforcer {
@@ -108,14 +58,16 @@ void BM_BacklogUnderBudget(benchmark::State& state) {
   constexpr int kPerListPerSecond = 500;  // 10,000 records/s over all lists
   constexpr int kBudget = 300;            // requests a minute
   for (auto _ : state) {
-    config::Config c;
+    config::Config c = FakeConfig();  // the fake's address and credentials, then:
     c.pinterest.requests_per_minute = kBudget;
     c.pinterest.max_concurrent_requests = 8;
     c.pinterest.retry_initial_backoff = milliseconds(100);
     c.pinterest.retry_max_backoff = seconds(5);
-    Simulation h(c);
+    c.pinterest.retry_max_duration = config::PinterestConfig{}.retry_max_duration;
+    EngineHarness h(c);
     BudgetEnforcer enforcer{&h.clock(), kBudget};
     h.pinterest().fault = [&](const HttpRequest& r) { return enforcer(r); };
+    h.Start();
     const SteadyTime start = h.clock().Now();
     std::map<int, std::set<uint64_t>> members;  // what each list should end with
     std::map<int, size_t> removed_total;        // per list: records added, then removed
@@ -149,9 +101,12 @@ void BM_BacklogUnderBudget(benchmark::State& state) {
           ++submitted;
         }
       }
-      for (auto& [outcome, batch] : h.Turn(step)) {
+      h.engine().Pump();
+      h.transport().Poll(milliseconds(0));
+      for (auto& [outcome, batch] : h.engine().TakeFinished()) {
         finished += 1 + outcome.merged_batch_ids.size();
       }
+      h.clock().Advance(step);
       if (finished == submitted && submitted == kLists * kSeconds) drained = h.clock().Now();
     }
     // The fewest requests the data allows: per list, the net adds and removes over the run
@@ -187,22 +142,23 @@ BENCHMARK(BM_BacklogUnderBudget)->Iterations(1)->Unit(benchmark::kMillisecond);
 void BM_RestartLookups(benchmark::State& state) {
   const int lists = static_cast<int>(state.range(0));
   for (auto _ : state) {
-    config::Config c;
+    config::Config c = FakeConfig();
     c.pinterest.requests_per_minute = 100000;  // this one measures look-ups, not the budget
-    Simulation h(c);
+    c.pinterest.retry_initial_backoff = config::PinterestConfig{}.retry_initial_backoff;
+    c.pinterest.retry_max_backoff = config::PinterestConfig{}.retry_max_backoff;
+    c.pinterest.retry_max_duration = config::PinterestConfig{}.retry_max_duration;
+    EngineHarness h(c);
     for (int i = 0; i < lists; ++i) {
       const std::string name = "aud" + std::to_string(i);
       const std::string id = h.pinterest().AddList("111", name + "-EMAIL");
       h.pinterest().audiences["111"].push_back({"a" + std::to_string(i), name, id});
     }
+    h.Start();
     for (int i = 0; i < lists; ++i) {
       h.engine().Submit(MakeBatch(static_cast<uint64_t>(i + 1), "111", "aud" + std::to_string(i),
                                   ListType::kEmail, Records(static_cast<uint64_t>(i) * 10, 1)));
     }
-    size_t finished = 0;
-    for (int turn = 0; turn < 200000 && finished < static_cast<size_t>(lists); ++turn) {
-      finished += h.Turn(milliseconds(10)).size();
-    }
+    const size_t finished = h.Run(static_cast<size_t>(lists), 200000).size();
     const double lookups = static_cast<double>(h.CountLog("GET"));
     state.counters["lists"] = lists;
     state.counters["lookup_requests"] = lookups;

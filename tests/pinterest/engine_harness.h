@@ -3,6 +3,8 @@
 
 #include <prometheus/registry.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -31,10 +33,15 @@ class EngineHarness {
  public:
   explicit EngineHarness(config::Config config = FakeConfig()) : config_(std::move(config)) {}
 
-  // Builds the engine; call after adjusting config() and pinterest().
+  // Builds the engine; call after adjusting config() and pinterest(). Free of GoogleTest, so the
+  // benchmarks drive the engine with it too: an unusable configuration aborts (the engine could
+  // not run anyway).
   void Start() {
     auto tokens = AccessTokenSource::Create(config_.pinterest, clock_, transport_, stats_, 1);
-    ASSERT_TRUE(tokens) << tokens.error().message;
+    if (!tokens) {
+      std::fprintf(stderr, "EngineHarness: %s\n", tokens.error().message.c_str());
+      std::abort();
+    }
     tokens_ = std::move(*tokens);
     engine_ = std::make_unique<DeliveryEngine>(config_, clock_, transport_, *tokens_, stats_, 2);
   }
