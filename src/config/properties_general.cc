@@ -130,6 +130,20 @@ const Property kGeneralRows[] = {
      .apply = [](Config& c, const std::string&,
                  const PropertyValue& v) { c.metrics.listen = v.text; },
      .read = [](const Config& c, const std::string&) { return TextValue(c.metrics.listen); }},
+    {.name = "metrics.max_audience_series",
+     .type = PropertyType::kInt,
+     .default_text = "1000",
+     .min = 0,
+     .max = 100'000,
+     .description = "Audiences that get their own per-audience metric series (first seen, first "
+                    "served); changes of the others are summed under audience=\"_other\", so a "
+                    "runaway number of audiences cannot blow up Prometheus.",
+     .apply =
+         [](Config& c, const std::string&, const PropertyValue& v) {
+           c.metrics.max_audience_series = static_cast<size_t>(v.number);
+         },
+     .read = [](const Config& c,
+                const std::string&) { return NumberValue(c.metrics.max_audience_series); }},
     {.name = "logging.level",
      .type = PropertyType::kEnum,
      .default_text = "info",
@@ -138,6 +152,15 @@ const Property kGeneralRows[] = {
      .apply = [](Config& c, const std::string&,
                  const PropertyValue& v) { c.logging.level = v.text; },
      .read = [](const Config& c, const std::string&) { return TextValue(c.logging.level); }},
+    {.name = "logging.format",
+     .type = PropertyType::kEnum,
+     .default_text = "text",
+     .allowed = "text|json",
+     .description = "text: one readable line per event; json: one JSON object per line (time, "
+                    "level, message and structured fields), for log pipelines.",
+     .apply = [](Config& c, const std::string&,
+                 const PropertyValue& v) { c.logging.format = v.text; },
+     .read = [](const Config& c, const std::string&) { return TextValue(c.logging.format); }},
 };
 
 }  // namespace

@@ -130,6 +130,18 @@ const Property kPinterestRows[] = {
                  const PropertyValue& v) { c.pinterest.request_timeout = v.duration; },
      .read = [](const Config& c,
                 const std::string&) { return DurationValue(c.pinterest.request_timeout); }},
+    {.name = "pinterest.view_sweep_interval",
+     .type = PropertyType::kDuration,
+     .default_text = "10m",
+     .min = 60'000,
+     .max = 86'400'000,
+     .description = "How often each ad account's lists and audiences are read again (by the page, "
+                    "inside requests_per_minute) for Pinterest's own view: list status, uploaded "
+                    "and removed records, audience size (metrics and the status page).",
+     .apply = [](Config& c, const std::string&,
+                 const PropertyValue& v) { c.pinterest.view_sweep_interval = v.duration; },
+     .read = [](const Config& c,
+                const std::string&) { return DurationValue(c.pinterest.view_sweep_interval); }},
     {.name = "pinterest.max_concurrent_requests",
      .type = PropertyType::kInt,
      .default_text = "8",

@@ -40,6 +40,9 @@ struct PinterestConfig {
   Millis connect_timeout{10000};
   Millis request_timeout{60000};
   int max_concurrent_requests = 8;
+  // How often Pinterest's view of every list and audience (status, size) is read again, by the
+  // page and inside the rate budget (issue 8). 0 would disable it; the table's minimum is 1 min.
+  Millis view_sweep_interval{10LL * 60 * 1000};
   std::string ca_bundle;  // empty: the system's CA store
   std::string list_name_template = "{audience_name}-{list_type}";
   std::string audience_name_template = "{audience_name}-{list_type}";
@@ -77,10 +80,13 @@ struct ShutdownConfig {
 
 struct MetricsConfig {
   std::string listen = "0.0.0.0:9464";
+  // Audiences with their own per-audience series; the rest are summed under audience="_other".
+  size_t max_audience_series = 1000;
 };
 
 struct LoggingConfig {
-  std::string level = "info";  // trace, debug, info, warn, error
+  std::string level = "info";   // trace, debug, info, warn, error
+  std::string format = "text";  // text | json (one JSON object per line)
 };
 
 // audiences.<audience_id>: per-audience overrides; unset fields inherit the global value.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pinsync/aggregate/batch.h"
+#include "pinsync/pinterest/list_view.h"
 
 namespace pinsync::pinterest {
 
@@ -26,6 +27,9 @@ struct DeliveryOutcome {
   // Later batches of the same list that were merged into this one while they waited for their
   // turn (Submit); they are settled by this outcome too, and its batch carries their records.
   std::vector<uint64_t> merged_batch_ids;
+  // ADDs not sent because the list holds Pinterest's record cap (ListView::full): settled like
+  // rejected records (dead-lettered with reason "list_full"), counted as errored per audience.
+  std::vector<aggregate::BatchRecord> refused_list_full;
 };
 
 // The ordering contract, across owners: for any record, Pinterest applies its changes in the
@@ -60,6 +64,9 @@ class BatchSink {
   // This member's share (0..1] of pinterest.requests_per_minute, the budget of the whole
   // consumer group per ad account (SyncPipeline::SetGroupPartitionCount). Thread-safe.
   virtual void SetBudgetShare(double share) = 0;
+  // Pinterest's view of every list this member has resolved or swept (ListView). Thread-safe
+  // snapshot; empty for sinks that do not read Pinterest.
+  virtual std::vector<ListView> PinterestView() const { return {}; }
   // Stops accepting work and joins the delivery thread. Pending batches are abandoned.
   virtual void Stop() = 0;
 };
