@@ -159,6 +159,35 @@ Status<KafkaError> SetProperties(rd_kafka_conf_t* conf,
   return Ok{};
 }
 
+std::map<std::string, std::string> ProducerProperties(
+    const std::map<std::string, std::string>& properties) {
+  static const std::set<std::string_view> kConsumerOnly = {"session.timeout.ms",
+                                                           "heartbeat.interval.ms",
+                                                           "max.poll.interval.ms",
+                                                           "group.id",
+                                                           "group.instance.id",
+                                                           "partition.assignment.strategy",
+                                                           "enable.auto.commit",
+                                                           "auto.commit.interval.ms",
+                                                           "enable.auto.offset.store",
+                                                           "auto.offset.reset",
+                                                           "fetch.wait.max.ms",
+                                                           "fetch.min.bytes",
+                                                           "fetch.max.bytes",
+                                                           "fetch.error.backoff.ms",
+                                                           "queued.min.messages",
+                                                           "isolation.level",
+                                                           "enable.partition.eof",
+                                                           "check.crcs",
+                                                           "coordinator.query.interval.ms",
+                                                           "queued.max.messages.kbytes"};
+  std::map<std::string, std::string> kept;
+  for (const auto& [name, value] : properties) {
+    if (!kConsumerOnly.contains(name)) kept.emplace(name, value);
+  }
+  return kept;
+}
+
 Result<KafkaPtr, KafkaError> NewClient(rd_kafka_type_t type, ConfPtr conf, std::string_view what) {
   char errstr[512] = {0};
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof errstr);

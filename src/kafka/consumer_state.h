@@ -15,13 +15,6 @@
 
 namespace pinsync::kafka {
 
-namespace internal {
-struct QueueDeleter {
-  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
-};
-using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
-}  // namespace internal
-
 struct KafkaMessageSource::State {
   explicit State(prometheus::Registry* registry)
       : own_registry(registry ? nullptr : std::make_unique<prometheus::Registry>()),

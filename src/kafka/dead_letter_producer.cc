@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string_view>
 
 #include "pinsync/kafka/stats.h"
@@ -82,32 +81,8 @@ Result<std::unique_ptr<KafkaDeadLetterProducer>, KafkaError> KafkaDeadLetterProd
   if (auto s = internal::SetProperties(conf.get(), base, "dead-letter producer setting "); !s) {
     return Unexpected{s.error()};
   }
-  // kafka.properties serve the consumer first: properties librdkafka only applies to consumers
-  // are left out here (it would warn with CONFWARN for each, on every start).
-  static const std::set<std::string_view> kConsumerOnly = {"session.timeout.ms",
-                                                           "heartbeat.interval.ms",
-                                                           "max.poll.interval.ms",
-                                                           "group.id",
-                                                           "group.instance.id",
-                                                           "partition.assignment.strategy",
-                                                           "enable.auto.commit",
-                                                           "auto.commit.interval.ms",
-                                                           "enable.auto.offset.store",
-                                                           "auto.offset.reset",
-                                                           "fetch.wait.max.ms",
-                                                           "fetch.min.bytes",
-                                                           "fetch.max.bytes",
-                                                           "fetch.error.backoff.ms",
-                                                           "queued.min.messages",
-                                                           "isolation.level",
-                                                           "enable.partition.eof",
-                                                           "check.crcs",
-                                                           "coordinator.query.interval.ms",
-                                                           "queued.max.messages.kbytes"};
-  std::map<std::string, std::string> producer_properties;
-  for (const auto& [name, value] : config.properties) {
-    if (!kConsumerOnly.contains(name)) producer_properties.emplace(name, value);
-  }
+  // kafka.properties serve the consumer first: its consumer-only properties are left out.
+  const auto producer_properties = internal::ProducerProperties(config.properties);
   if (auto s = internal::SetProperties(conf.get(), producer_properties, "kafka.properties."); !s) {
     return Unexpected{s.error()};
   }

@@ -36,6 +36,9 @@ struct HeadersDeleter {
 struct MetadataDeleter {
   void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
 };
+struct QueueDeleter {
+  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+};
 
 using KafkaPtr = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
 using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
@@ -43,6 +46,7 @@ using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, HeadersDeleter>;
 using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 
 // A new configuration that sends librdkafka's own log lines to spdlog's default logger, and its
 // error events too unless the client sets its own error callback (which should skip the events
@@ -61,6 +65,11 @@ Status<KafkaError> SetProperty(rd_kafka_conf_t* conf, const std::string& name,
 Status<KafkaError> SetProperties(rd_kafka_conf_t* conf,
                                  const std::map<std::string, std::string>& properties,
                                  std::string_view origin_prefix);
+
+// kafka.properties (written for the consumer) without the properties librdkafka only applies to
+// consumers: a producer given them warns with CONFWARN for each, on every start.
+std::map<std::string, std::string> ProducerProperties(
+    const std::map<std::string, std::string>& properties);
 
 // rd_kafka_new; on success the handle owns `conf`.
 Result<KafkaPtr, KafkaError> NewClient(rd_kafka_type_t type, ConfPtr conf, std::string_view what);

@@ -1,0 +1,79 @@
+#pragma once
+// The registry's state, rebuilt by every member from the registry topic's log, and the claim rule
+// applied to it. Pure (no I/O, injected times), so the protocol is unit-tested without Kafka;
+// KafkaListRegistry feeds it records in log order and produces the claims it asks for.
+//
+// The rule: for each (ad account, list name, basis) the first claim in log order wins. Every
+// member reads the same single-partition log, so every member agrees on the winner without
+// talking to the others. A basis names what the claimant found missing:
+//   "new"            nothing published yet for the name;
+//   "gone:<list id>" the published list answered 404 (deleted on Pinterest): recreate it once;
+//   "after:<offset>" the winning claim at <offset> published nothing within the claim timeout
+//                    (its member died or is stuck): the first take-over claim wins instead.
+// A winner that publishes the ids settles the name: later claims answer kSettled.
+//
+// Not thread-safe: KafkaListRegistry serializes access.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "pinsync/common/clock.h"
+#include "pinsync/pinterest/list_registry.h"
+#include "pinsync/registry/registry_record.h"
+
+namespace pinsync::registry {
+
+class RegistryBook {
+ public:
+  RegistryBook(std::string member, Duration claim_timeout);
+
+  // Records in log order; `seen_at` is this member's clock when it read the record (claim
+  // timeouts are measured from it, so members need not share a clock).
+  void Apply(const RegistryRecord& record, int64_t offset, SteadyTime seen_at);
+
+  std::optional<pinterest::RegistryEntry> Find(const std::string& ad_account_id,
+                                               const std::string& list_name) const;
+
+  struct Decision {
+    pinterest::ClaimStatus status = pinterest::ClaimStatus::kPending;
+    std::optional<RegistryRecord> claim_to_produce;  // produce it, then ask again
+    std::string winner;                              // kWaiting: the member being waited for
+  };
+  Decision Claim(const std::string& ad_account_id, const std::string& list_name,
+                 const std::string& gone_list_id, SteadyTime now);
+
+  // A claim this member produced could not be written: it may be produced again.
+  void ClaimNotWritten(const RegistryRecord& claim);
+  // This member's claims made moot by a published list since the last call: tombstone them so
+  // compaction drops them.
+  std::vector<RegistryRecord> TakeSettledClaims();
+
+  const std::string& member() const { return member_; }
+  size_t names() const { return names_.size(); }
+
+ private:
+  struct Winner {
+    std::string member;
+    int64_t offset = 0;
+    SteadyTime seen_at{};
+  };
+  struct NameState {
+    std::optional<pinterest::RegistryEntry> entry;
+    std::map<std::string, Winner> winners;  // by basis
+  };
+  using Name = std::pair<std::string, std::string>;  // ad account, list name
+
+  std::string member_;
+  Duration claim_timeout_;
+  std::map<Name, NameState> names_;
+  std::set<std::tuple<std::string, std::string, std::string>> produced_;  // account, name, basis
+  std::vector<RegistryRecord> settled_;
+};
+
+}  // namespace pinsync::registry

@@ -1,0 +1,39 @@
+#pragma once
+// The records of the fleet's registry topic (a compacted Kafka topic, one partition, so every
+// member reads them in the same order). Two kinds:
+//   claim: member M asks to create the list (account, name) given `basis`;
+//   list:  the ids of (account, name), published by whoever created or found them.
+// The Kafka key is the compaction identity: one list record per name, one claim per member,
+// name and basis. The value is JSON, versioned ("v": 1); a tombstone (no value) deletes a claim
+// once its list is known.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "pinsync/common/result.h"
+#include "pinsync/pinterest/list_registry.h"
+
+namespace pinsync::registry {
+
+enum class RecordType : uint8_t { kClaim, kList };
+
+struct RegistryRecord {
+  RecordType type = RecordType::kClaim;
+  std::string ad_account_id;
+  std::string list_name;
+  // kClaim: what the claimant found missing ("new", "gone:<list id>", or "after:<offset>" to
+  // take over from a winner that published nothing in time), and who claims.
+  std::string basis;
+  std::string member;
+  // kList
+  pinterest::RegistryEntry entry;
+};
+
+std::string RecordKey(const RegistryRecord& record);
+std::string EncodeRecord(const RegistryRecord& record);
+// A value written by EncodeRecord (any member, any version that kept "v": 1). The error says what
+// was wrong; the registry skips such records with a warning rather than stopping.
+Result<RegistryRecord> DecodeRecord(std::string_view value);
+
+}  // namespace pinsync::registry
