@@ -22,14 +22,15 @@ constexpr auto kSweepFreshFor = std::chrono::seconds(60);
 
 DeliveryEngine::DeliveryEngine(const config::Config& config, const Clock& clock,
                                HttpTransport& transport, AccessTokenSource& tokens,
-                               PinterestStats& stats, uint64_t seed)
+                               PinterestStats& stats, uint64_t seed, ListRegistry* registry)
     : config_(config),
       api_(config.pinterest),
       clock_(clock),
       transport_(transport),
       tokens_(tokens),
       stats_(stats),
-      backoff_(config.pinterest.retry_initial_backoff, config.pinterest.retry_max_backoff, seed) {}
+      backoff_(config.pinterest.retry_initial_backoff, config.pinterest.retry_max_backoff, seed),
+      registry_(registry) {}
 
 DeliveryEngine::~DeliveryEngine() = default;
 
@@ -45,6 +46,10 @@ std::string_view DeliveryEngine::OperationName(Step step) {
       return "create_audience";
     case Step::kUpdate:
       return "update_list";
+    case Step::kClaim:
+      return "claim_list";
+    case Step::kAwaitRegistry:
+      return "await_registry";
   }
   return "?";
 }
@@ -175,11 +180,11 @@ size_t DeliveryEngine::Withdraw(const std::vector<aggregate::PartitionId>& parti
 
 bool DeliveryEngine::PruneWithdrawn(Job& job, Work& work) const {
   if (job.withdrawn.empty()) return true;
-  if (work.step != Step::kUpdate && work.step != Step::kCreateList) return true;
+  if (work.step != Step::kUpdate && !CarriesCreateAdds(work)) return true;
   const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
   std::erase_if(work.records, [&](uint32_t i) { return IsWithdrawn(job, records[i].partition); });
   if (!work.records.empty()) return true;
-  if (work.step == Step::kCreateList && !job.deferred_adds.empty()) {
+  if (CarriesCreateAdds(work) && !job.deferred_adds.empty()) {
     // The create carries the next chunk that still has records (Withdraw emptied none of them).
     work.records = std::move(job.deferred_adds.front());
     job.deferred_adds.pop_front();
@@ -246,7 +251,8 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
   // Retries and split halves of requests that were on the wire during a Withdraw come back
   // here: they lose their withdrawn records before anything is sent again.
   std::erase_if(job.ready, [&](Work& w) { return !PruneWithdrawn(job, w); });
-  // Look-ups answered by the account's sweep cost nothing: take them first.
+  // Registry steps and look-ups answered by the account's sweep cost nothing: take them first.
+  AdvanceLocalSteps(list, job, now);
   for (size_t i = 0; i < job.ready.size();) {
     Work& w = job.ready[i];
     if (!IsLookup(w) || w.not_before > now ||
@@ -266,7 +272,7 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
   std::optional<size_t> pick;
   for (size_t i = 0; i < job.ready.size() && !pick; ++i) {
     Work& w = job.ready[i];
-    if (w.not_before > now) continue;
+    if (w.not_before > now || IsLocal(w)) continue;
     if (IsLookup(w) && PrepareLookup(list, job, w, now) == Lookup::kWait) continue;
     if (w.step == Step::kUpdate && list.list_id.empty()) continue;  // relocating: not yet known
     pick = i;
@@ -330,8 +336,11 @@ void DeliveryEngine::ListResolved(ListState& list, Job& job) {
       return w.step == Step::kUpdate && w.op == MembershipOp::kAdd;
     });
     if (add != job.ready.end()) {
-      add->step = Step::kCreateList;
-      stats_.lists_recreated.Increment();
+      Work create = CreateWork(Step::kCreateList, std::move(add->records), job);
+      *add = std::move(create);
+      // Counted when this member creates it (at once without a registry, on the claim's win
+      // with one): once per list, whichever member met the 404 first.
+      if (add->step == Step::kCreateList) stats_.lists_recreated.Increment();
     }
     return;
   }
@@ -359,12 +368,15 @@ void DeliveryEngine::PromoteDeferredAdds(Job& job) {
 }
 
 void DeliveryEngine::AudienceResolved(ListState& list, Job& job) {
-  if (list.audience_ready) return;
-  if (Account(list.key.ad_account_id).lists_with_audience.contains(list.list_id)) {
+  if (!list.audience_ready &&
+      Account(list.key.ad_account_id).lists_with_audience.contains(list.list_id)) {
     list.audience_ready = true;
+  }
+  if (list.audience_ready) {
+    PublishIfProvisioned(list, job);
     return;
   }
-  job.ready.push_back(MakeWork(Step::kCreateAudience));
+  job.ready.push_back(CreateWork(Step::kCreateAudience, {}, job));
 }
 
 void DeliveryEngine::EndSweeps(const Job& job) {
@@ -390,7 +402,7 @@ void DeliveryEngine::Activate(ListState& list, Job& job) {
     ProceedWithList(list, job);
     return;
   }
-  job.ready.push_back(MakeWork(Step::kFindList));
+  ResolveList(list, job);
 }
 
 void DeliveryEngine::ProceedWithList(ListState& list, Job& job) {
@@ -410,8 +422,7 @@ void DeliveryEngine::CreateOrSkip(Job& job) {
   // Removes for a list that does not exist change nothing; a new list is created with the first
   // ADD chunk and the rest follow as updates once it exists.
   if (!job.deferred_adds.empty()) {  // a retried create: its chunks are already planned
-    job.ready.push_back(
-        MakeWork(Step::kCreateList, MembershipOp::kAdd, std::move(job.deferred_adds.front())));
+    job.ready.push_back(CreateWork(Step::kCreateList, std::move(job.deferred_adds.front()), job));
     job.deferred_adds.pop_front();
     return;
   }
@@ -419,7 +430,7 @@ void DeliveryEngine::CreateOrSkip(Job& job) {
   const size_t overhead = std::max(UpdateBodyOverhead(), CreateBodyOverhead(job.target.list_name));
   auto chunks =
       PlanChunks(job.batch.adds, api_.max_records_per_request, api_.max_request_bytes, overhead);
-  job.ready.push_back(MakeWork(Step::kCreateList, MembershipOp::kAdd, std::move(chunks.front())));
+  job.ready.push_back(CreateWork(Step::kCreateList, std::move(chunks.front()), job));
   for (size_t i = 1; i < chunks.size(); ++i) job.deferred_adds.push_back(std::move(chunks[i]));
 }
 
@@ -462,6 +473,9 @@ HttpRequest DeliveryEngine::BuildRequest(const ListState& list, const Job& job, 
       request.body = UpdateListBody(work.op, JoinRecords(records, work.records));
       break;
     }
+    case Step::kClaim:
+    case Step::kAwaitRegistry:
+      return request;  // local steps: never built (IsLocal work is not started)
   }
   request.headers.emplace_back("Content-Type", "application/json");
   return request;

@@ -205,11 +205,15 @@ void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpR
       account.lists_with_audience.insert(list.list_id);
       spdlog::info("pinterest: created the CUSTOMER_LIST audience for list {} in ad account {}",
                    list.list_id, list.key.ad_account_id);
+      PublishIfProvisioned(list, job);
       return;
     case Step::kUpdate:
       (work.op == MembershipOp::kAdd ? stats_.records_added : stats_.records_removed)
           .Increment(static_cast<double>(work.records.size()));
       return;
+    case Step::kClaim:
+    case Step::kAwaitRegistry:
+      return;  // local steps: never sent
   }
 }
 
@@ -256,6 +260,9 @@ void DeliveryEngine::OnBadRequest(ListState& list, Job& job, Work work,
                    list.list_id, Describe(response));
       GiveUpAudience(list, job);
       return;
+    case Step::kClaim:
+    case Step::kAwaitRegistry:
+      return;  // local steps: never sent
     case Step::kFindList:
       Fail(job, FailureReason::kHttp400,
            "listing customer lists of ad account " + list.key.ad_account_id + " got " +
@@ -313,6 +320,7 @@ void DeliveryEngine::Relocate(ListState& list, Job& job, Work work) {
       list.list_id, job.target.list_name, list.key.ad_account_id);
   account.list_ids_by_name.erase(job.target.list_name);
   account.lists_swept_at.reset();
+  job.gone_list_id = list.list_id;
   list.list_id.clear();
   list.audience_ready = false;
   job.relocating = true;
@@ -328,6 +336,7 @@ void DeliveryEngine::GiveUpAudience(ListState& list, const Job& job) {
   list.audience_ready = true;
   AccountState& account = Account(list.key.ad_account_id);
   if (account.audience_sweeper == &job) account.audience_sweeper = nullptr;
+  PublishIfProvisioned(list, job);
 }
 
 void DeliveryEngine::HoldAccount(const std::string& ad_account_id, AccountState& account,

@@ -62,7 +62,10 @@ RegistryBook::Decision RegistryBook::Claim(const std::string& ad_account_id,
       }
       return decision;
     }
-    if (winner->second.member == member_) return {ClaimStatus::kWon, {}, {}};
+    if (winner->second.member == member_) {
+      return {
+          basis.starts_with("after:") ? ClaimStatus::kWonTakingOver : ClaimStatus::kWon, {}, {}};
+    }
     if (now - winner->second.seen_at < claim_timeout_) {
       return {ClaimStatus::kWaiting, {}, winner->second.member};
     }

@@ -31,19 +31,22 @@ using Outcomes = std::vector<std::pair<DeliveryOutcome, aggregate::Batch>>;
 
 class EngineHarness {
  public:
-  explicit EngineHarness(config::Config config = FakeConfig()) : config_(std::move(config)) {}
+  // `shared`: answer from another harness's FakePinterest (several members, one Pinterest).
+  explicit EngineHarness(config::Config config = FakeConfig(), FakePinterest* shared = nullptr)
+      : config_(std::move(config)), shared_(shared) {}
 
   // Builds the engine; call after adjusting config() and pinterest(). Free of GoogleTest, so the
   // benchmarks drive the engine with it too: an unusable configuration aborts (the engine could
   // not run anyway).
-  void Start() {
+  void Start(ListRegistry* registry = nullptr) {
     auto tokens = AccessTokenSource::Create(config_.pinterest, clock_, transport_, stats_, 1);
     if (!tokens) {
       std::fprintf(stderr, "EngineHarness: %s\n", tokens.error().message.c_str());
       std::abort();
     }
     tokens_ = std::move(*tokens);
-    engine_ = std::make_unique<DeliveryEngine>(config_, clock_, transport_, *tokens_, stats_, 2);
+    engine_ = std::make_unique<DeliveryEngine>(config_, clock_, transport_, *tokens_, stats_, 2,
+                                               registry);
   }
 
   // Turns the loop (pump, poll, advance `step`) until `expected` outcomes or `max_turns`.
@@ -71,7 +74,7 @@ class EngineHarness {
 
   config::Config& config() { return config_; }
   ManualClock& clock() { return clock_; }
-  FakePinterest& pinterest() { return pinterest_; }
+  FakePinterest& pinterest() { return shared_ != nullptr ? *shared_ : pinterest_; }
   FakeTransport& transport() { return transport_; }
   DeliveryEngine& engine() { return *engine_; }
   AccessTokenSource& tokens() { return *tokens_; }
@@ -79,15 +82,18 @@ class EngineHarness {
 
   size_t CountLog(const std::string& prefix) const {
     size_t n = 0;
-    for (const auto& line : pinterest_.log) n += line.starts_with(prefix) ? 1 : 0;
+    for (const auto& line : Target().log) n += line.starts_with(prefix) ? 1 : 0;
     return n;
   }
 
  private:
+  const FakePinterest& Target() const { return shared_ != nullptr ? *shared_ : pinterest_; }
+
   config::Config config_;
   ManualClock clock_;
   FakePinterest pinterest_;
-  FakeTransport transport_{[this](const HttpRequest& r) { return pinterest_(r); }};
+  FakePinterest* shared_ = nullptr;
+  FakeTransport transport_{[this](const HttpRequest& r) { return pinterest()(r); }};
   prometheus::Registry registry_;
   PinterestStats stats_ = PinterestStats::Create(registry_);
   std::unique_ptr<AccessTokenSource> tokens_;

@@ -110,7 +110,7 @@ TEST(RegistryBookTest, AWinnerThatNeverPublishesIsTakenOverOnceByTheFirstTakeOve
   log.Append(*db.claim_to_produce);
   log.FeedAll(b, rb, t);
   log.FeedAll(c, rc, t);
-  EXPECT_EQ(c.Claim(kAccount, kName, "", t).status, ClaimStatus::kWon);
+  EXPECT_EQ(c.Claim(kAccount, kName, "", t).status, ClaimStatus::kWonTakingOver);
   EXPECT_EQ(b.Claim(kAccount, kName, "", t).status, ClaimStatus::kWaiting);
 }
 

@@ -21,6 +21,7 @@
 #include "pinsync/pinterest/chunking.h"
 #include "pinsync/pinterest/http_transport.h"
 #include "pinsync/pinterest/list_naming.h"
+#include "pinsync/pinterest/list_registry.h"
 #include "pinsync/pinterest/pinterest_stats.h"
 #include "pinsync/pinterest/rate_limiter.h"
 #include "pinsync/pinterest/retry_policy.h"
@@ -30,8 +31,12 @@ namespace pinsync::pinterest {
 class DeliveryEngine {
  public:
   // All references must outlive the engine. Callbacks it gives the transport run in Poll().
+  // `registry` (may be null: a single member) coordinates list and audience creation across the
+  // consumer group's members (list_registry.h): with it, a missing list is created only by the
+  // member that won the name's claim, and lists are found there before asking Pinterest.
   DeliveryEngine(const config::Config& config, const Clock& clock, HttpTransport& transport,
-                 AccessTokenSource& tokens, PinterestStats& stats, uint64_t seed);
+                 AccessTokenSource& tokens, PinterestStats& stats, uint64_t seed,
+                 ListRegistry* registry = nullptr);
   ~DeliveryEngine();
 
   void Submit(aggregate::Batch batch);
@@ -55,7 +60,16 @@ class DeliveryEngine {
   std::string ResolvedListId(const aggregate::ListKey& key) const;
 
  private:
-  enum class Step : uint8_t { kFindList, kCreateList, kFindAudience, kCreateAudience, kUpdate };
+  // kClaim and kAwaitRegistry are local steps (no request): waiting for the registry's answer.
+  enum class Step : uint8_t {
+    kFindList,
+    kCreateList,
+    kFindAudience,
+    kCreateAudience,
+    kUpdate,
+    kClaim,
+    kAwaitRegistry
+  };
   static std::string_view OperationName(Step step);
 
   struct Work {
@@ -69,6 +83,10 @@ class DeliveryEngine {
     bool sweep = false;
     bool recheck = false;
     std::string list_id;  // kUpdate: the list id it was sent to (a 404 may be for an old one)
+    // kClaim: the create it turns into once this member wins the name (kCreateList keeps
+    // `records`, its first ADD chunk), and the deleted list it replaces, if any.
+    Step claim_for = Step::kCreateList;
+    std::string gone_list_id;
     int attempts = 0;
     int unauthorized = 0;
     SteadyTime not_before{};
@@ -88,7 +106,10 @@ class DeliveryEngine {
     std::vector<aggregate::BatchRecord> rejected;
     std::vector<aggregate::PartitionId> withdrawn;  // by Withdraw: never sent again
     std::vector<uint64_t> merged_ids;               // later batches merged into this one
-    bool relocating = false;  // its list was deleted (404): resolve by name or create again
+    bool relocating = false;     // its list was deleted (404): resolve by name or create again
+    std::string gone_list_id;    // while relocating: the deleted list's id
+    SteadyTime next_wait_log{};  // kClaim: when "waiting for another member" may be logged again
+    bool takeover_rechecked = false;  // looked the name up again after taking over a claim
   };
 
   struct ListState {
@@ -133,6 +154,23 @@ class DeliveryEngine {
   static bool IsLookup(const Work& work) {
     return work.step == Step::kFindList || work.step == Step::kFindAudience;
   }
+  static bool IsLocal(const Work& work) {
+    return work.step == Step::kClaim || work.step == Step::kAwaitRegistry;
+  }
+  // Whether `work` carries ADD records of a create (or of the claim that precedes one).
+  static bool CarriesCreateAdds(const Work& work) {
+    return work.step == Step::kCreateList ||
+           (work.step == Step::kClaim && work.claim_for == Step::kCreateList);
+  }
+  // Registry (delivery_engine_registry.cc). After the pinned id and the names seen: the
+  // registry's ids, else a look-up on Pinterest (waiting first for the registry to catch up).
+  void ResolveList(ListState& list, Job& job);
+  // A create about to be planned: with a registry it waits for this member's claim.
+  Work CreateWork(Step create, RecordChunk records, const Job& job);
+  // Local steps of the head batch answered now; true if any was.
+  bool AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now);
+  // The list and its audience are ready: tell the other members.
+  void PublishIfProvisioned(const ListState& list, const Job& job);
   void AudienceResolved(ListState& list, Job& job);
   void EndSweeps(const Job& job);
   // A 404 on an update of a known list: the list was deleted; find it by name or create it
@@ -171,6 +209,7 @@ class DeliveryEngine {
   std::map<std::string, AccountState> accounts_;
   size_t in_flight_ = 0;
   double budget_share_ = 1.0;
+  ListRegistry* registry_ = nullptr;
   std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> finished_;
 };
 

@@ -31,6 +31,9 @@ struct RegistryEntry {
 enum class ClaimStatus : uint8_t {
   kPending,  // the claim is on its way through the log: ask again
   kWon,      // this member creates what is missing, then publishes the ids
+  // kWon by taking over from a winner that published nothing in time: it may have created the
+  // list before it stopped, so look the name up on Pinterest again before creating.
+  kWonTakingOver,
   kWaiting,  // another member won: wait for its ids (ask again; Find answers once published)
   kSettled,  // ids newer than `gone_list_id` are published: use Find's answer, create nothing
 };

@@ -1,0 +1,177 @@
+// Several members' engines against one Pinterest, coordinated by the registry's claim rule
+// (InMemoryListRegistry over one shared log): no twin lists or audiences, whatever the
+// interleaving, and look-ups answered from the registry after a restart.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "pinterest/engine_harness.h"
+#include "pinterest/in_memory_list_registry.h"
+
+namespace pinsync::pinterest {
+namespace {
+
+using namespace testing;  // NOLINT: the test helpers
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr int kAudiences = 5;
+
+struct Member {
+  Member(const std::string& id, FakePinterest& shared, SharedRegistryLog& log)
+      : harness(FakeConfig(), &shared), registry(id, log, harness.clock()) {}
+  EngineHarness harness;
+  InMemoryListRegistry registry;
+  Outcomes outcomes;
+};
+
+// Turns every member's loop once per round, in lockstep, until each has `expected` outcomes.
+void RunTogether(std::vector<std::unique_ptr<Member>>& members, size_t expected,
+                 int max_rounds = 20000, Duration step = milliseconds(10)) {
+  for (int round = 0; round < max_rounds; ++round) {
+    bool done = true;
+    for (auto& m : members) {
+      if (m->outcomes.size() < expected) done = false;
+      m->harness.engine().Pump();
+    }
+    if (done) return;
+    for (auto& m : members) {
+      m->harness.transport().Poll(milliseconds(0));
+      for (auto& f : m->harness.engine().TakeFinished()) m->outcomes.push_back(std::move(f));
+      m->harness.clock().Advance(step);
+    }
+  }
+}
+
+size_t CountNamed(const std::vector<FakePinterest::List>& lists, const std::string& name) {
+  size_t n = 0;
+  for (const auto& l : lists) n += l.name == name;
+  return n;
+}
+
+TEST(DeliveryEngineRegistryTest, MembersStartingTogetherCreateEachListAndAudienceOnce) {
+  FakePinterest pinterest;
+  SharedRegistryLog log;
+  std::vector<std::unique_ptr<Member>> members;
+  for (int m = 0; m < 3; ++m) {
+    members.push_back(std::make_unique<Member>("m" + std::to_string(m), pinterest, log));
+    members.back()->harness.Start(&members.back()->registry);
+  }
+  // Every member has its own users (partitions) in every audience.
+  for (int m = 0; m < 3; ++m) {
+    for (int a = 0; a < kAudiences; ++a) {
+      members[static_cast<size_t>(m)]->harness.engine().Submit(
+          MakeBatch(static_cast<uint64_t>(a + 1), "111", "aud" + std::to_string(a),
+                    ListType::kEmail, Records(static_cast<uint64_t>(m * 100000 + a * 1000), 2500)));
+    }
+  }
+  RunTogether(members, kAudiences);
+  for (auto& m : members) {
+    ASSERT_EQ(m->outcomes.size(), static_cast<size_t>(kAudiences));
+    for (auto& [outcome, batch] : m->outcomes) {
+      EXPECT_EQ(outcome.status, DeliveryStatus::kAcknowledged) << outcome.detail;
+    }
+  }
+  ASSERT_EQ(pinterest.lists["111"].size(), static_cast<size_t>(kAudiences));
+  EXPECT_EQ(pinterest.audiences["111"].size(), static_cast<size_t>(kAudiences));
+  for (int a = 0; a < kAudiences; ++a) {
+    const std::string name = "aud" + std::to_string(a) + "-EMAIL";
+    EXPECT_EQ(CountNamed(pinterest.lists["111"], name), 1u) << name;
+    auto* list = pinterest.FindList("111", name);
+    ASSERT_NE(list, nullptr);
+    EXPECT_EQ(list->members.size(), 3u * 2500u) << "every member's records reached the one list";
+  }
+  // One claim per member per name at most, and exactly one publication per name.
+  EXPECT_LE(log.claims(), 3u * kAudiences);
+  size_t published = 0;
+  for (auto& m : members) published += m->registry.published();
+  EXPECT_EQ(published, static_cast<size_t>(kAudiences));
+}
+
+TEST(DeliveryEngineRegistryTest, WithoutTheRegistryMembersStartingTogetherMakeTwins) {
+  // The failure the registry exists for, shown on the same interleaving.
+  FakePinterest pinterest;
+  std::vector<std::unique_ptr<EngineHarness>> members;
+  for (int m = 0; m < 2; ++m) {
+    members.push_back(std::make_unique<EngineHarness>(FakeConfig(), &pinterest));
+    members.back()->Start();
+    members.back()->engine().Submit(
+        MakeBatch(1, "111", "aud", ListType::kEmail, Records(static_cast<uint64_t>(m) * 10, 10)));
+  }
+  for (int round = 0; round < 2000; ++round) {
+    for (auto& h : members) h->engine().Pump();
+    for (auto& h : members) {
+      h->transport().Poll(milliseconds(0));
+      h->engine().TakeFinished();
+      h->clock().Advance(milliseconds(10));
+    }
+  }
+  EXPECT_EQ(CountNamed(pinterest.lists["111"], "aud-EMAIL"), 2u);
+}
+
+TEST(DeliveryEngineRegistryTest, ARestartedMemberFindsListsInTheRegistryWithoutLookUps) {
+  FakePinterest pinterest;
+  SharedRegistryLog log;
+  {
+    Member first("m0", pinterest, log);
+    first.harness.Start(&first.registry);
+    for (int a = 0; a < kAudiences; ++a) {
+      first.harness.engine().Submit(MakeBatch(static_cast<uint64_t>(a + 1), "111",
+                                              "aud" + std::to_string(a), ListType::kEmail,
+                                              Records(static_cast<uint64_t>(a) * 1000, 10)));
+    }
+    ASSERT_EQ(first.harness.Run(kAudiences).size(), static_cast<size_t>(kAudiences));
+  }
+  pinterest.log.clear();
+  Member restarted("m1", pinterest, log);
+  restarted.registry.set_caught_up(false);
+  restarted.harness.Start(&restarted.registry);
+  for (int a = 0; a < kAudiences; ++a) {
+    restarted.harness.engine().Submit(
+        MakeBatch(static_cast<uint64_t>(a + 10), "111", "aud" + std::to_string(a), ListType::kEmail,
+                  Records(static_cast<uint64_t>(a) * 1000 + 500, 10)));
+  }
+  // Until the registry has read its log, nothing is looked up or created.
+  restarted.harness.Turns(50);
+  EXPECT_TRUE(pinterest.log.empty());
+  restarted.registry.set_caught_up(true);
+  auto out = restarted.harness.Run(kAudiences);
+  ASSERT_EQ(out.size(), static_cast<size_t>(kAudiences));
+  EXPECT_EQ(restarted.harness.CountLog("GET "), 0u) << "no list or audience look-up";
+  EXPECT_EQ(restarted.harness.CountLog("POST "), 0u);
+  EXPECT_EQ(restarted.harness.CountLog("PATCH "), static_cast<size_t>(kAudiences));
+}
+
+TEST(DeliveryEngineRegistryTest, AWinnerThatDiesBeforePublishingIsTakenOverWithoutATwin) {
+  FakePinterest pinterest;
+  SharedRegistryLog log;
+  Member dead("dead", pinterest, log);
+  Member alive("alive", pinterest, log);
+  dead.registry.set_caught_up(true);
+  dead.harness.Start(&dead.registry);
+  alive.harness.Start(&alive.registry);
+  // The first member wins the claim, creates the list, and dies before publishing its ids.
+  dead.harness.engine().Submit(MakeBatch(1, "111", "aud", ListType::kEmail, Records(0, 10)));
+  pinterest.hold = [](const HttpRequest& r) {
+    return r.method == HttpMethod::kPost && r.url.find("/audiences") != std::string::npos;
+  };
+  dead.harness.Turns(200);
+  ASSERT_EQ(CountNamed(pinterest.lists["111"], "aud-EMAIL"), 1u);
+  ASSERT_EQ(log.claims(), 1u);
+  pinterest.hold = nullptr;
+  // The other member waits for it, then takes over after the claim timeout: it finds the
+  // list by name rather than creating a second one.
+  alive.harness.engine().Submit(MakeBatch(1, "111", "aud", ListType::kEmail, Records(100, 10)));
+  auto out = alive.harness.Run(1, 40000, milliseconds(10));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first.status, DeliveryStatus::kAcknowledged) << out[0].first.detail;
+  EXPECT_EQ(CountNamed(pinterest.lists["111"], "aud-EMAIL"), 1u);
+  EXPECT_EQ(pinterest.FindList("111", "aud-EMAIL")->members.size(), 20u);
+  EXPECT_EQ(pinterest.audiences["111"].size(), 1u);
+  EXPECT_EQ(log.claims(), 2u) << "the original claim and one take-over";
+}
+
+}  // namespace
+}  // namespace pinsync::pinterest
