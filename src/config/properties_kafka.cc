@@ -52,6 +52,18 @@ const Property kKafkaRows[] = {
                  const PropertyValue& v) { c.kafka.dead_letter_topic = v.text; },
      .read = [](const Config& c,
                 const std::string&) { return TextValue(c.kafka.dead_letter_topic); }},
+    {.name = "kafka.registry_topic",
+     .type = PropertyType::kString,
+     .default_text = "pinsync-registry",
+     .description = "Compacted topic (one partition, created if absent) through which the "
+                    "replicas agree on one Pinterest list and audience per audience: a replica "
+                    "creates a list only after its claim on the name wins, and every replica "
+                    "finds list ids there after a restart (docs/operations.md, \"The registry "
+                    "topic\", lists the ACLs). Empty: no registry; safe only with a single "
+                    "replica.",
+     .apply = [](Config& c, const std::string&,
+                 const PropertyValue& v) { c.kafka.registry_topic = v.text; },
+     .read = [](const Config& c, const std::string&) { return TextValue(c.kafka.registry_topic); }},
     {.name = "kafka.commit_interval",
      .type = PropertyType::kDuration,
      .default_text = "5s",

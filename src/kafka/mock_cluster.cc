@@ -50,6 +50,9 @@ Result<std::unique_ptr<MockKafkaCluster>, KafkaError> MockKafkaCluster::Start(in
   cluster->cluster_.reset(raw);
   cluster->bootstraps_ = rd_kafka_mock_cluster_bootstraps(raw);
   cluster->brokers_ = brokers;
+  if (auto created = cluster->CreateTopic(kDefaultRegistryTopic, 1); !created) {
+    return Unexpected{created.error()};
+  }
   spdlog::info("mock Kafka cluster started: {} brokers at {}", brokers, cluster->bootstraps_);
   return cluster;
 }

@@ -9,9 +9,10 @@ namespace pinsync::pinterest {
 
 Result<std::unique_ptr<AccessTokenSource>> AccessTokenSource::Create(
     const config::PinterestConfig& config, const Clock& clock, HttpTransport& transport,
-    PinterestStats& stats, uint64_t seed) {
+    PinterestStats& stats, uint64_t seed, CredentialLineage* lineage) {
   std::unique_ptr<AccessTokenSource> source(
       new AccessTokenSource(config, clock, transport, stats, seed));
+  source->lineage_ = lineage;
   source->refresh_token_ = config.refresh_token;
   if (!config.token_store.empty()) {
     auto stored = ReadTokenStore(config.token_store);
@@ -49,6 +50,8 @@ AccessTokenSource::AccessTokenSource(const config::PinterestConfig& config, cons
       backoff_(config.retry_initial_backoff, config.retry_max_backoff, seed) {}
 
 const std::string* AccessTokenSource::Current() {
+  // Until the lineage is read, the configured token may be one another member already spent.
+  if (lineage_ != nullptr && refresh_flow_ && !lineage_->CredentialsCaughtUp()) return nullptr;
   if (access_token_.empty()) return nullptr;
   if (has_expiry_ && clock_.Now() >= expires_at_) return nullptr;
   return &access_token_;
@@ -75,10 +78,74 @@ SteadyTime AccessTokenSource::NextRefreshAt() const {
 }
 
 void AccessTokenSource::Pump() {
-  if (!refresh_flow_ || refresh_rejected_ || refreshing_) return;
+  if (!refresh_flow_) return;
+  if (lineage_ != nullptr) {
+    if (!lineage_->CredentialsCaughtUp()) return;
+    AdoptNewerCredentials();
+  }
+  if (refresh_rejected_ || refreshing_) return;
   const SteadyTime now = clock_.Now();
   bool due = refresh_needed_ || access_token_.empty() || (has_expiry_ && now >= refresh_at_);
-  if (due && now >= retry_not_before_) StartRefresh();
+  if (!due || now < retry_not_before_) return;
+  if (lineage_ != nullptr) {
+    const ClaimStatus status = lineage_->ClaimRefresh(lineage_generation_);
+    if (status == ClaimStatus::kSettled) {
+      AdoptNewerCredentials();
+      return;
+    }
+    if (status != ClaimStatus::kWon && status != ClaimStatus::kWonTakingOver) {
+      if (now >= next_wait_log_) {
+        next_wait_log_ = now + std::chrono::seconds(30);
+        spdlog::info(
+            "pinterest: another member of the group refreshes the access token (generation {}); "
+            "waiting for its credentials through the registry topic",
+            lineage_generation_);
+      }
+      return;
+    }
+  }
+  StartRefresh();
+}
+
+void AccessTokenSource::AdoptNewerCredentials() {
+  auto latest = lineage_->LatestCredentials();
+  if (!latest || latest->generation <= lineage_generation_) return;
+  const SteadyTime now = clock_.Now();
+  const bool rotated = latest->refresh_token != refresh_token_;
+  refresh_token_ = latest->refresh_token;
+  access_token_ = latest->access_token;
+  ++generation_;
+  lineage_generation_ = latest->generation;
+  lifetime_seconds_ = latest->lifetime_seconds;
+  refresh_needed_ = false;
+  refresh_rejected_ = false;
+  refresh_attempts_ = 0;
+  retry_not_before_ = {};
+  has_expiry_ = latest->expires_at_unix_ms > 0;
+  if (has_expiry_) {
+    const auto remaining =
+        std::chrono::milliseconds(latest->expires_at_unix_ms - clock_.WallMillis());
+    expires_at_ = now + remaining;
+    const Duration ahead = lifetime_seconds_ > 0
+                               ? Duration(std::chrono::seconds(lifetime_seconds_)) / 5
+                               : Duration(remaining) / 5;
+    refresh_at_ = expires_at_ - ahead;
+  }
+  if (rotated) StoreRefreshToken();
+  spdlog::info(
+      "pinterest: using the group's credentials of generation {} (refreshed by another "
+      "member)",
+      lineage_generation_);
+}
+
+void AccessTokenSource::StoreRefreshToken() {
+  if (config_.token_store.empty()) return;
+  auto written = WriteTokenStore(config_.token_store, refresh_token_);
+  if (!written) {
+    spdlog::error("{}", written.error().message);
+  } else {
+    spdlog::info("pinterest: stored the rotated refresh token in {}", config_.token_store);
+  }
 }
 
 void AccessTokenSource::StartRefresh() {
@@ -128,17 +195,20 @@ void AccessTokenSource::OnRefreshResponse(HttpResponse response) {
       if (!grant->refresh_token.empty() && grant->refresh_token != refresh_token_) {
         refresh_token_ = grant->refresh_token;
         if (!config_.token_store.empty()) {
-          auto written = WriteTokenStore(config_.token_store, refresh_token_);
-          if (!written) {
-            spdlog::error("{}", written.error().message);
-          } else {
-            spdlog::info("pinterest: stored the rotated refresh token in {}", config_.token_store);
-          }
-        } else {
+          StoreRefreshToken();
+        } else if (lineage_ == nullptr) {
           spdlog::warn(
               "pinterest: Pinterest rotated the refresh token but pinterest.token_store is not "
               "set; after a restart the configured (older) refresh token will be used");
         }
+      }
+      lifetime_seconds_ = grant->expires_in_seconds;
+      if (lineage_ != nullptr) {
+        ++lineage_generation_;
+        lineage_->PublishCredentials(SharedCredentials{
+            lineage_generation_, refresh_token_, access_token_,
+            has_expiry_ ? clock_.WallMillis() + grant->expires_in_seconds * 1000 : 0,
+            grant->expires_in_seconds});
       }
       spdlog::info("pinterest: access token refreshed (expires in {} s)",
                    grant->expires_in_seconds);

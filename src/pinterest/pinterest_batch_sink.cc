@@ -27,21 +27,25 @@ class PinterestBatchSink final : public BatchSink {
  public:
   PinterestBatchSink(config::Config config, const Clock& clock,
                      std::shared_ptr<prometheus::Registry> own_registry, PinterestStats stats,
-                     std::unique_ptr<HttpTransport> transport)
+                     std::unique_ptr<HttpTransport> transport, ListRegistry* registry,
+                     CredentialLineage* lineage)
       : config_(std::move(config)),
         clock_(clock),
         own_registry_(std::move(own_registry)),
         stats_(stats),
-        transport_(std::move(transport)) {}
+        transport_(std::move(transport)),
+        registry_(registry),
+        lineage_(lineage) {}
 
   ~PinterestBatchSink() override { Stop(); }
 
   Status<> Init(uint64_t seed) {
-    auto tokens = AccessTokenSource::Create(config_.pinterest, clock_, *transport_, stats_, seed);
+    auto tokens =
+        AccessTokenSource::Create(config_.pinterest, clock_, *transport_, stats_, seed, lineage_);
     if (!tokens) return Unexpected{tokens.error()};
     tokens_ = std::move(*tokens);
     engine_ = std::make_unique<DeliveryEngine>(config_, clock_, *transport_, *tokens_, stats_,
-                                               seed ^ 0x9e3779b97f4a7c15ull);
+                                               seed ^ 0x9e3779b97f4a7c15ull, registry_);
     thread_ = std::thread([this] { Run(); });
     return OkStatus();
   }
@@ -162,6 +166,8 @@ class PinterestBatchSink final : public BatchSink {
   PinterestStats stats_;
   std::unique_ptr<HttpTransport> transport_;  // destroyed last: abandons in-flight requests
   std::unique_ptr<AccessTokenSource> tokens_;
+  ListRegistry* registry_ = nullptr;
+  CredentialLineage* lineage_ = nullptr;
   std::unique_ptr<DeliveryEngine> engine_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
@@ -210,9 +216,9 @@ Result<BatchSinkPtr> MakePinterestBatchSink(const config::Config& config, const 
     transport = std::move(*curl);
   }
   const uint64_t seed = options.rng_seed.value_or(std::random_device{}());
-  auto sink =
-      std::make_unique<PinterestBatchSink>(config, clock, std::move(own_registry),
-                                           PinterestStats::Create(*registry), std::move(transport));
+  auto sink = std::make_unique<PinterestBatchSink>(
+      config, clock, std::move(own_registry), PinterestStats::Create(*registry),
+      std::move(transport), options.registry, options.lineage);
   if (auto started = sink->Init(seed); !started) return Unexpected{started.error()};
   return BatchSinkPtr(std::move(sink));
 }

@@ -10,7 +10,12 @@
 #include <random>
 #include <thread>
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "pinsync/registry/registry_book.h"
+#include "pinsync/registry/token_envelope.h"
 #include "rdkafka_handles.h"
 
 namespace pinsync::registry {
@@ -87,6 +92,9 @@ struct KafkaListRegistry::State {
   kafka::internal::KafkaPtr consumer;
   std::thread reader;
   SteadyTime next_missing_topic_log{};
+  // The newest credentials opened, so each generation is decrypted once.
+  mutable std::optional<pinterest::SharedCredentials> opened;
+  mutable uint64_t unopenable_generation = 0;
 };
 
 void KafkaListRegistry::State::DeliveryReport(rd_kafka_t*, const rd_kafka_message_t* message,
@@ -356,6 +364,104 @@ void KafkaListRegistry::Publish(const std::string& ad_account_id, const std::str
   record.list_name = list_name;
   record.entry = entry;
   state_->stats.lists_published.Increment();
+  state_->ProduceLocked(record, /*tombstone=*/false, /*is_claim=*/false);
+}
+
+namespace {
+
+std::string CredentialsJson(const pinterest::SharedCredentials& c) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("refresh_token");
+  w.String(c.refresh_token.data(), static_cast<rapidjson::SizeType>(c.refresh_token.size()));
+  w.Key("access_token");
+  w.String(c.access_token.data(), static_cast<rapidjson::SizeType>(c.access_token.size()));
+  w.Key("expires_at_unix_ms");
+  w.Int64(c.expires_at_unix_ms);
+  w.Key("lifetime_seconds");
+  w.Int64(c.lifetime_seconds);
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::optional<pinterest::SharedCredentials> ParseCredentials(const std::string& json,
+                                                             uint64_t generation) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  auto text = [&doc](const char* name) -> std::optional<std::string> {
+    auto it = doc.FindMember(name);
+    if (it == doc.MemberEnd() || !it->value.IsString()) return std::nullopt;
+    return std::string(it->value.GetString(), it->value.GetStringLength());
+  };
+  auto number = [&doc](const char* name) -> int64_t {
+    auto it = doc.FindMember(name);
+    return it != doc.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
+  };
+  auto refresh = text("refresh_token");
+  auto access = text("access_token");
+  if (!refresh || !access || refresh->empty()) return std::nullopt;
+  return pinterest::SharedCredentials{generation, std::move(*refresh), std::move(*access),
+                                      number("expires_at_unix_ms"), number("lifetime_seconds")};
+}
+
+}  // namespace
+
+std::optional<pinterest::SharedCredentials> KafkaListRegistry::LatestCredentials() const {
+  if (state_->options.app_id.empty()) return std::nullopt;
+  std::lock_guard lock(state_->mutex);
+  const RegistryRecord* record = state_->book.LatestToken(state_->options.app_id);
+  if (record == nullptr) return std::nullopt;
+  if (state_->opened && state_->opened->generation == record->generation) return state_->opened;
+  if (state_->unopenable_generation == record->generation) return std::nullopt;
+  auto plain = OpenCredentials(state_->options.app_id, state_->options.app_secret,
+                               record->generation, record->sealed);
+  std::optional<pinterest::SharedCredentials> credentials;
+  if (plain) credentials = ParseCredentials(*plain, record->generation);
+  if (!credentials) {
+    state_->unopenable_generation = record->generation;
+    spdlog::warn(
+        "registry: the credentials of generation {} for app {} in topic {} could not be used ({}); "
+        "this member keeps its own until a newer generation is published",
+        record->generation, state_->options.app_id, state_->options.topic,
+        plain ? "not a credentials record" : plain.error().message);
+    return std::nullopt;
+  }
+  state_->opened = credentials;
+  return credentials;
+}
+
+pinterest::ClaimStatus KafkaListRegistry::ClaimRefresh(uint64_t generation) {
+  std::lock_guard lock(state_->mutex);
+  const RegistryRecord* latest = state_->book.LatestToken(state_->options.app_id);
+  if (latest != nullptr && latest->generation > generation) {
+    return pinterest::ClaimStatus::kSettled;
+  }
+  auto decision =
+      state_->book.ClaimBasis(kOAuthClaimAccount, state_->options.app_id,
+                              "refresh:" + std::to_string(generation), state_->clock.Now());
+  if (decision.claim_to_produce) {
+    state_->stats.claims_sent.Increment();
+    state_->ProduceLocked(*decision.claim_to_produce, /*tombstone=*/false, /*is_claim=*/true);
+  }
+  return decision.status;
+}
+
+void KafkaListRegistry::PublishCredentials(const pinterest::SharedCredentials& credentials) {
+  if (state_->options.app_id.empty()) return;
+  auto sealed = SealCredentials(state_->options.app_id, state_->options.app_secret,
+                                credentials.generation, CredentialsJson(credentials));
+  if (!sealed) {
+    spdlog::error("registry: could not seal the refreshed credentials: {}", sealed.error().message);
+    return;
+  }
+  RegistryRecord record;
+  record.type = RecordType::kToken;
+  record.list_name = state_->options.app_id;
+  record.generation = credentials.generation;
+  record.sealed = std::move(*sealed);
+  std::lock_guard lock(state_->mutex);
   state_->ProduceLocked(record, /*tombstone=*/false, /*is_claim=*/false);
 }
 

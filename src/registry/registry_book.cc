@@ -6,21 +6,30 @@ RegistryBook::RegistryBook(std::string member, Duration claim_timeout)
     : member_(std::move(member)), claim_timeout_(claim_timeout) {}
 
 void RegistryBook::Apply(const RegistryRecord& record, int64_t offset, SteadyTime seen_at) {
+  if (record.type == RecordType::kToken) {
+    tokens_[record.list_name] = record;
+    SettleClaims(kOAuthClaimAccount, record.list_name);
+    return;
+  }
   NameState& state = names_[{record.ad_account_id, record.list_name}];
   if (record.type == RecordType::kClaim) {
     state.winners.try_emplace(record.basis, Winner{record.member, offset, seen_at});
     return;
   }
   state.entry = record.entry;
-  // Every claim this member made for the name is moot now, except one to recreate the list
-  // just published (it cannot have been answered 404 yet, so there is none).
+  // Every claim this member made for the name is moot now (one to recreate the list just
+  // published cannot exist yet: it has not answered 404).
+  SettleClaims(record.ad_account_id, record.list_name);
+}
+
+void RegistryBook::SettleClaims(const std::string& ad_account_id, const std::string& name) {
   for (auto it = produced_.begin(); it != produced_.end();) {
-    const auto& [account, name, basis] = *it;
-    if (account == record.ad_account_id && name == record.list_name) {
+    const auto& [account, claimed, basis] = *it;
+    if (account == ad_account_id && claimed == name) {
       RegistryRecord claim;
       claim.type = RecordType::kClaim;
       claim.ad_account_id = account;
-      claim.list_name = name;
+      claim.list_name = claimed;
       claim.basis = basis;
       claim.member = member_;
       settled_.push_back(std::move(claim));
@@ -29,6 +38,11 @@ void RegistryBook::Apply(const RegistryRecord& record, int64_t offset, SteadyTim
       ++it;
     }
   }
+}
+
+const RegistryRecord* RegistryBook::LatestToken(const std::string& app_id) const {
+  auto it = tokens_.find(app_id);
+  return it == tokens_.end() ? nullptr : &it->second;
 }
 
 std::optional<pinterest::RegistryEntry> RegistryBook::Find(const std::string& ad_account_id,
@@ -41,21 +55,30 @@ std::optional<pinterest::RegistryEntry> RegistryBook::Find(const std::string& ad
 RegistryBook::Decision RegistryBook::Claim(const std::string& ad_account_id,
                                            const std::string& list_name,
                                            const std::string& gone_list_id, SteadyTime now) {
+  auto it = names_.find({ad_account_id, list_name});
+  if (it != names_.end() && it->second.entry && it->second.entry->list_id != gone_list_id) {
+    return {pinterest::ClaimStatus::kSettled, {}, {}};
+  }
+  return ClaimBasis(ad_account_id, list_name, gone_list_id.empty() ? "new" : "gone:" + gone_list_id,
+                    now);
+}
+
+RegistryBook::Decision RegistryBook::ClaimBasis(const std::string& ad_account_id,
+                                                const std::string& name, std::string basis,
+                                                SteadyTime now) {
   using pinterest::ClaimStatus;
-  NameState& state = names_[{ad_account_id, list_name}];
-  if (state.entry && state.entry->list_id != gone_list_id) return {ClaimStatus::kSettled, {}, {}};
-  std::string basis = gone_list_id.empty() ? "new" : "gone:" + gone_list_id;
+  NameState& state = names_[{ad_account_id, name}];
   // Follow the take-over chain to the claim that counts now. Each hop needs a winner that timed
   // out, which needs a record in the log, so the chain is as long as the log at most.
   for (size_t hops = 0; hops <= state.winners.size(); ++hops) {
     auto winner = state.winners.find(basis);
     if (winner == state.winners.end()) {
       Decision decision;
-      if (produced_.emplace(ad_account_id, list_name, basis).second) {
+      if (produced_.emplace(ad_account_id, name, basis).second) {
         RegistryRecord claim;
         claim.type = RecordType::kClaim;
         claim.ad_account_id = ad_account_id;
-        claim.list_name = list_name;
+        claim.list_name = name;
         claim.basis = basis;
         claim.member = member_;
         decision.claim_to_produce = std::move(claim);

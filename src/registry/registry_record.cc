@@ -15,7 +15,17 @@ void Field(Writer& w, const char* name, const std::string& value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-std::string_view TypeName(RecordType type) { return type == RecordType::kClaim ? "claim" : "list"; }
+std::string_view TypeName(RecordType type) {
+  switch (type) {
+    case RecordType::kClaim:
+      return "claim";
+    case RecordType::kList:
+      return "list";
+    case RecordType::kToken:
+      return "token";
+  }
+  return "?";
+}
 
 }  // namespace
 
@@ -48,6 +58,10 @@ std::string EncodeRecord(const RegistryRecord& record) {
   if (record.type == RecordType::kClaim) {
     Field(w, "basis", record.basis);
     Field(w, "member", record.member);
+  } else if (record.type == RecordType::kToken) {
+    w.Key("generation");
+    w.Uint64(record.generation);
+    Field(w, "sealed", record.sealed);
   } else {
     Field(w, "list_id", record.entry.list_id);
     Field(w, "audience_id", record.entry.audience_id);
@@ -97,6 +111,16 @@ Result<RegistryRecord> DecodeRecord(std::string_view value) {
     auto ready = doc.FindMember("audience_ready");
     record.entry.audience_ready =
         ready != doc.MemberEnd() && ready->value.IsBool() && ready->value.GetBool();
+    return record;
+  }
+  if (type == "token") {
+    record.type = RecordType::kToken;
+    auto generation = doc.FindMember("generation");
+    if (generation == doc.MemberEnd() || !generation->value.IsUint64() ||
+        !text("sealed", record.sealed) || record.sealed.empty()) {
+      return MakeError("registry token record lacks generation or sealed");
+    }
+    record.generation = generation->value.GetUint64();
     return record;
   }
   return MakeError("registry record has unknown type \"" + type + "\"");

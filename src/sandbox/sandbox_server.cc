@@ -135,6 +135,10 @@ std::map<std::pair<std::string, std::string>, uint32_t> SandboxServer::Membershi
 RequestCounts SandboxServer::Requests() const { return impl_->counter.Snapshot(); }
 int64_t SandboxServer::TokenRefreshes() const { return impl_->tokens.refreshes(); }
 
+int64_t SandboxServer::SupersededRefreshTokensPresented() const {
+  return impl_->tokens.refused_superseded();
+}
+
 void SandboxServer::SetFaults(const FaultSpec& faults) {
   impl_->faults.Reconfigure(faults);
   impl_->tokens.SetExpireAfter(faults.expire_token_after);

@@ -48,6 +48,7 @@ Result<IssuedTokens, ApiError> TokenBook::Refresh(std::string_view refresh_token
   std::lock_guard lock(mutex_);
   std::string key(refresh_token);
   if (superseded_refresh_.contains(key)) {
+    ++refused_superseded_;
     return Failed(MakeApiError(ApiErrc::kBadRequest,
                                "the refresh token was superseded by a rotation; use the "
                                "refresh_token returned by the last refresh"));
@@ -68,12 +69,18 @@ int64_t TokenBook::refreshes() const {
   return refreshes_;
 }
 
+int64_t TokenBook::refused_superseded() const {
+  std::lock_guard lock(mutex_);
+  return refused_superseded_;
+}
+
 void TokenBook::Reset() {
   std::lock_guard lock(mutex_);
   issued_.clear();
   uses_.clear();
   superseded_refresh_.clear();
   refreshes_ = 0;
+  refused_superseded_ = 0;
 }
 
 std::string TokenBook::NewToken(std::string_view prefix) {

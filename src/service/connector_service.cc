@@ -15,6 +15,7 @@
 #include "pinsync/metrics/build_info.h"
 #include "pinsync/metrics/metrics_server.h"
 #include "pinsync/pinterest/pinterest_batch_sink.h"
+#include "pinsync/registry/kafka_list_registry.h"
 
 namespace pinsync::service {
 
@@ -29,6 +30,7 @@ struct ConnectorService::Parts {
   std::optional<identity::IdentityStats> identity_stats;
   std::optional<aggregate::AggregatorStats> aggregator_stats;
   std::optional<offsets::FrontierStats> frontier_stats;
+  std::unique_ptr<registry::KafkaListRegistry> list_registry;  // outlives the sink
   pinterest::BatchSinkPtr sink;
   std::unique_ptr<kafka::KafkaDeadLetterProducer> dead_letters;
   std::unique_ptr<kafka::KafkaMessageSource> source;
@@ -60,7 +62,26 @@ Result<std::unique_ptr<ConnectorService>> ConnectorService::Create(config::Confi
   parts->aggregator_stats.emplace(aggregate::AggregatorStats::Create(registry));
   parts->frontier_stats.emplace(offsets::FrontierStats::Create(registry));
 
-  auto sink = pinterest::MakePinterestBatchSink(cfg, SystemClock::Instance(), &registry);
+  pinterest::SinkOptions sink_options;
+  if (!cfg.kafka.registry_topic.empty()) {
+    registry::RegistryOptions registry_options;
+    registry_options.topic = cfg.kafka.registry_topic;
+    registry_options.claim_timeout = registry::ClaimTimeoutFor(cfg);
+    if (cfg.pinterest.UsesRefreshFlow()) {
+      registry_options.app_id = cfg.pinterest.app_id;
+      registry_options.app_secret = cfg.pinterest.app_secret;
+    }
+    auto list_registry = registry::KafkaListRegistry::Create(cfg.kafka, std::move(registry_options),
+                                                             SystemClock::Instance(), &registry);
+    if (!list_registry.ok()) {
+      return MakeError("kafka registry (kafka.registry_topic): " + list_registry.error().message);
+    }
+    parts->list_registry = std::move(list_registry.value());
+    sink_options.registry = parts->list_registry.get();
+    if (cfg.pinterest.UsesRefreshFlow()) sink_options.lineage = parts->list_registry.get();
+  }
+  auto sink = pinterest::MakePinterestBatchSink(cfg, SystemClock::Instance(), &registry,
+                                                std::move(sink_options));
   if (!sink.ok()) return MakeError("pinterest: " + sink.error().message);
   parts->sink = std::move(sink.value());
 

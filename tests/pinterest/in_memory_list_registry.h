@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pinsync/common/clock.h"
+#include "pinsync/pinterest/credential_lineage.h"
 #include "pinsync/pinterest/list_registry.h"
 #include "pinsync/registry/registry_book.h"
 
@@ -75,6 +76,48 @@ class InMemoryListRegistry final : public ListRegistry {
   bool caught_up_ = true;
   bool silent_ = false;
   size_t published_ = 0;
+};
+
+}  // namespace pinsync::pinterest::testing
+
+namespace pinsync::pinterest::testing {
+
+// A CredentialLineage for tests: the registry's claim rule over the same kind of shared log, the
+// credentials kept in plaintext beside it (the Kafka implementation seals them).
+class InMemoryCredentialLineage final : public CredentialLineage {
+ public:
+  InMemoryCredentialLineage(std::string member, SharedRegistryLog& log,
+                            std::vector<SharedCredentials>& published, const Clock& clock,
+                            Duration claim_timeout = std::chrono::seconds(150))
+      : log_(log), published_(published), clock_(clock), book_(std::move(member), claim_timeout) {}
+
+  bool CredentialsCaughtUp() const override { return true; }
+  std::optional<SharedCredentials> LatestCredentials() const override {
+    if (published_.empty()) return std::nullopt;
+    return published_.back();
+  }
+  ClaimStatus ClaimRefresh(uint64_t generation) override {
+    for (; read_ < log_.records.size(); ++read_) {
+      book_.Apply(log_.records[read_], static_cast<int64_t>(read_), clock_.Now());
+    }
+    if (!published_.empty() && published_.back().generation > generation) {
+      return ClaimStatus::kSettled;
+    }
+    auto decision = book_.ClaimBasis(registry::kOAuthClaimAccount, "app",
+                                     "refresh:" + std::to_string(generation), clock_.Now());
+    if (decision.claim_to_produce) log_.records.push_back(*decision.claim_to_produce);
+    return decision.status;
+  }
+  void PublishCredentials(const SharedCredentials& credentials) override {
+    published_.push_back(credentials);
+  }
+
+ private:
+  SharedRegistryLog& log_;
+  std::vector<SharedCredentials>& published_;
+  const Clock& clock_;
+  registry::RegistryBook book_;
+  size_t read_ = 0;
 };
 
 }  // namespace pinsync::pinterest::testing

@@ -44,8 +44,6 @@ class KafkaListRegistryTest : public ::testing::Test {
     ASSERT_TRUE(cluster) << cluster.error().message;
     cluster_ = std::move(*cluster);
     kafka_.bootstrap_servers = cluster_->bootstraps();
-    // The mock cluster has no controller, so it cannot create topics through the Admin API.
-    ASSERT_TRUE(cluster_->CreateTopic("pinsync-registry", 1));
   }
 
   std::unique_ptr<KafkaListRegistry> Start(const std::string& member) {

@@ -19,13 +19,14 @@ namespace pinsync::config {
 using Millis = std::chrono::milliseconds;
 
 struct KafkaConfig {
-  std::string bootstrap_servers;                  // kafka.bootstrap_servers (required)
-  std::string group_id = "pinsync";               // kafka.group_id
-  std::vector<std::string> topics;                // kafka.topics (required, non-empty)
-  std::string dead_letter_topic;                  // kafka.dead_letter_topic (empty: count and skip)
-  Millis commit_interval{5000};                   // kafka.commit_interval
-  std::map<std::string, std::string> properties;  // kafka.properties, passed to librdkafka as is
-  size_t max_message_bytes = 1 << 20;             // kafka.max_message_bytes (decoder size limit)
+  std::string bootstrap_servers;     // kafka.bootstrap_servers (required)
+  std::string group_id = "pinsync";  // kafka.group_id
+  std::vector<std::string> topics;   // kafka.topics (required, non-empty)
+  std::string dead_letter_topic;     // kafka.dead_letter_topic (empty: count and skip)
+  std::string registry_topic = "pinsync-registry";  // kafka.registry_topic (empty: no registry)
+  Millis commit_interval{5000};                     // kafka.commit_interval
+  std::map<std::string, std::string> properties;    // kafka.properties, passed to librdkafka as is
+  size_t max_message_bytes = 1 << 20;               // kafka.max_message_bytes (decoder size limit)
 };
 
 struct PinterestConfig {

@@ -44,7 +44,12 @@ enum class KafkaApi : int16_t {
 
 class MockKafkaCluster {
  public:
-  // Brokers get ids 1..brokers, each listening on an ephemeral 127.0.0.1 port.
+  static constexpr const char* kDefaultRegistryTopic = "pinsync-registry";
+
+  // Brokers get ids 1..brokers, each listening on an ephemeral 127.0.0.1 port. Like a cluster
+  // pinsync has run on, it has the registry topic of kafka.registry_topic's default
+  // (kDefaultRegistryTopic, one partition): the mock has no controller, so pinsync cannot create
+  // it through the Admin API. A test using another registry topic creates it with CreateTopic.
   static Result<std::unique_ptr<MockKafkaCluster>, KafkaError> Start(int brokers = 3);
   ~MockKafkaCluster();
   MockKafkaCluster(const MockKafkaCluster&) = delete;

@@ -11,6 +11,7 @@
 #include "pinsync/common/clock.h"
 #include "pinsync/common/result.h"
 #include "pinsync/config/config.h"
+#include "pinsync/pinterest/credential_lineage.h"
 #include "pinsync/pinterest/http_transport.h"
 #include "pinsync/pinterest/pinterest_stats.h"
 #include "pinsync/pinterest/retry_policy.h"
@@ -20,10 +21,14 @@ namespace pinsync::pinterest {
 class AccessTokenSource {
  public:
   // Reads the token store (it wins over the configured refresh token when it exists).
+  // `lineage` (refresh flow, may be null: a single member): the group's shared credentials
+  // (credential_lineage.h); with it this member refreshes only when its claim on the current
+  // generation wins, adopts what others publish, and waits for the lineage before any request.
   static Result<std::unique_ptr<AccessTokenSource>> Create(const config::PinterestConfig& config,
                                                            const Clock& clock,
                                                            HttpTransport& transport,
-                                                           PinterestStats& stats, uint64_t seed);
+                                                           PinterestStats& stats, uint64_t seed,
+                                                           CredentialLineage* lineage = nullptr);
 
   // The token to send now, or nullptr while none is usable (refresh pending, or held).
   const std::string* Current();
@@ -43,6 +48,9 @@ class AccessTokenSource {
   AccessTokenSource(const config::PinterestConfig& config, const Clock& clock,
                     HttpTransport& transport, PinterestStats& stats, uint64_t seed);
   void StartRefresh();
+  // Takes the lineage's newest credentials when they are newer than this member's.
+  void AdoptNewerCredentials();
+  void StoreRefreshToken();
   void OnRefreshResponse(HttpResponse response);
 
   const config::PinterestConfig& config_;
@@ -62,6 +70,10 @@ class AccessTokenSource {
   bool refresh_rejected_ = false;
   int refresh_attempts_ = 0;
   SteadyTime retry_not_before_{};
+  CredentialLineage* lineage_ = nullptr;
+  uint64_t lineage_generation_ = 0;  // the lineage generation of refresh_token_
+  int64_t lifetime_seconds_ = 0;
+  SteadyTime next_wait_log_{};
 };
 
 }  // namespace pinsync::pinterest

@@ -10,7 +10,9 @@
 #include "pinsync/common/result.h"
 #include "pinsync/config/config.h"
 #include "pinsync/pinterest/batch_sink.h"
+#include "pinsync/pinterest/credential_lineage.h"
 #include "pinsync/pinterest/http_transport.h"
+#include "pinsync/pinterest/list_registry.h"
 
 namespace prometheus {
 class Registry;
@@ -23,6 +25,11 @@ struct SinkOptions {
   std::optional<uint64_t> rng_seed;
   // Replaces the libcurl transport (tests).
   std::unique_ptr<HttpTransport> transport;
+  // The fleet's list registry (must outlive the sink); null: this member creates lists alone.
+  ListRegistry* registry = nullptr;
+  // The group's credential lineage for the refresh-token flow (must outlive the sink); null:
+  // this member refreshes alone.
+  CredentialLineage* lineage = nullptr;
 };
 
 // `registry` may be null (metrics then go to a private registry). The clock must outlive the

@@ -16,6 +16,7 @@
 #include "pinsync/common/result.h"
 #include "pinsync/config/config.h"
 #include "pinsync/kafka/error.h"
+#include "pinsync/pinterest/credential_lineage.h"
 #include "pinsync/pinterest/list_registry.h"
 
 namespace prometheus {
@@ -31,13 +32,20 @@ struct RegistryOptions {
   Duration claim_timeout = std::chrono::seconds(150);
   // Creates the topic (compacted, one partition) when absent.
   bool create_topic = true;
+  // Refresh-token flow: the credential lineage is shared under this app id, sealed with a key
+  // derived from the secret. Empty: CredentialLineage is not offered (static tokens).
+  std::string app_id;
+  std::string app_secret;
 };
 
 // How long a claim is honoured, for `config`: the winner's create may wait for the rate budget
 // and retry a timed-out request before it publishes, so two request timeouts and a margin.
 Duration ClaimTimeoutFor(const config::Config& config);
 
-class KafkaListRegistry final : public pinterest::ListRegistry {
+// Also the group's credential lineage (pinterest::CredentialLineage) when given the app's id and
+// secret: the same topic carries refresh claims and the sealed newest credentials.
+class KafkaListRegistry final : public pinterest::ListRegistry,
+                                public pinterest::CredentialLineage {
  public:
   // Connects, creates the topic if absent and starts reading; fails on an unusable
   // configuration (the error names the setting). Reaching the cluster is not awaited: CaughtUp
@@ -56,6 +64,11 @@ class KafkaListRegistry final : public pinterest::ListRegistry {
                                const std::string& gone_list_id) override;
   void Publish(const std::string& ad_account_id, const std::string& list_name,
                const pinterest::RegistryEntry& entry) override;
+
+  bool CredentialsCaughtUp() const override { return CaughtUp(); }
+  std::optional<pinterest::SharedCredentials> LatestCredentials() const override;
+  pinterest::ClaimStatus ClaimRefresh(uint64_t generation) override;
+  void PublishCredentials(const pinterest::SharedCredentials& credentials) override;
 
   const std::string& member_id() const;
 

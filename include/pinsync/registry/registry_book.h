@@ -47,9 +47,17 @@ class RegistryBook {
   };
   Decision Claim(const std::string& ad_account_id, const std::string& list_name,
                  const std::string& gone_list_id, SteadyTime now);
+  // The same rule for any (account, name, basis): the first claim in log order wins, a winner
+  // silent past the claim timeout is taken over. Never answers kSettled (the caller knows).
+  Decision ClaimBasis(const std::string& ad_account_id, const std::string& name, std::string basis,
+                      SteadyTime now);
+  // The newest token record of `app_id` in log order, if any.
+  const RegistryRecord* LatestToken(const std::string& app_id) const;
 
   // A claim this member produced could not be written: it may be produced again.
   void ClaimNotWritten(const RegistryRecord& claim);
+  // Moves this member's claims on (account, name) to the settled list (tombstoned later).
+  void SettleClaims(const std::string& ad_account_id, const std::string& name);
   // This member's claims made moot by a published list since the last call: tombstone them so
   // compaction drops them.
   std::vector<RegistryRecord> TakeSettledClaims();
@@ -74,6 +82,7 @@ class RegistryBook {
   std::map<Name, NameState> names_;
   std::set<std::tuple<std::string, std::string, std::string>> produced_;  // account, name, basis
   std::vector<RegistryRecord> settled_;
+  std::map<std::string, RegistryRecord> tokens_;  // by app id: the last in log order
 };
 
 }  // namespace pinsync::registry

@@ -1,8 +1,11 @@
 #pragma once
 // The records of the fleet's registry topic (a compacted Kafka topic, one partition, so every
-// member reads them in the same order). Two kinds:
-//   claim: member M asks to create the list (account, name) given `basis`;
-//   list:  the ids of (account, name), published by whoever created or found them.
+// member reads them in the same order). Three kinds:
+//   claim: member M asks to create the list (account, name) given `basis`, or to refresh the
+//          app's OAuth credentials (account "oauth", name = app id, basis "refresh:<generation>");
+//   list:  the ids of (account, name), published by whoever created or found them;
+//   token: the app's newest credentials (generation N), sealed with a key derived from the app
+//          secret (token_envelope.h): readers of the topic without the secret learn nothing.
 // The Kafka key is the compaction identity: one list record per name, one claim per member,
 // name and basis. The value is JSON, versioned ("v": 1); a tombstone (no value) deletes a claim
 // once its list is known.
@@ -16,7 +19,10 @@
 
 namespace pinsync::registry {
 
-enum class RecordType : uint8_t { kClaim, kList };
+enum class RecordType : uint8_t { kClaim, kList, kToken };
+
+// The `ad_account_id` of OAuth refresh claims (never a real, all-digit ad account id).
+inline constexpr const char* kOAuthClaimAccount = "oauth";
 
 struct RegistryRecord {
   RecordType type = RecordType::kClaim;
@@ -28,6 +34,9 @@ struct RegistryRecord {
   std::string member;
   // kList
   pinterest::RegistryEntry entry;
+  // kToken: `list_name` holds the app id.
+  uint64_t generation = 0;
+  std::string sealed;  // hex
 };
 
 std::string RecordKey(const RegistryRecord& record);

@@ -49,6 +49,8 @@ class SandboxServer {
   std::map<std::pair<std::string, std::string>, uint32_t> MembershipChanges() const;
   RequestCounts Requests() const;
   int64_t TokenRefreshes() const;
+  // Refreshes refused for presenting a superseded (rotated away) refresh token.
+  int64_t SupersededRefreshTokensPresented() const;
 
   void SetFaults(const FaultSpec& faults);
   FaultSpec Faults() const;

@@ -40,6 +40,8 @@ class TokenBook {
   Result<IssuedTokens, ApiError> Refresh(std::string_view refresh_token);
 
   int64_t refreshes() const;
+  // Refreshes refused because they presented a refresh token a rotation had superseded.
+  int64_t refused_superseded() const;
   void Reset();
 
  private:
@@ -54,6 +56,7 @@ class TokenBook {
   std::unordered_set<std::string> issued_;              // access tokens from refreshes
   std::unordered_map<std::string, int64_t> uses_;       // requests per access token
   std::unordered_set<std::string> superseded_refresh_;  // rotated away
+  int64_t refused_superseded_ = 0;
 };
 
 }  // namespace pinsync::sandbox
