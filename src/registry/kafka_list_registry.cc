@@ -153,7 +153,15 @@ void KafkaListRegistry::State::Read(const rd_kafka_message_t& message) {
     return;
   }
   stats.records_read.Increment();
-  if (message.payload == nullptr) return;  // a tombstone: a claim made moot
+  if (message.payload == nullptr) {  // a tombstone: a claim made moot, or an operator's reset
+    if (message.key == nullptr) return;
+    auto key = DecodeKey(std::string_view(static_cast<const char*>(message.key), message.key_len));
+    if (!key) return;
+    std::lock_guard lock(mutex);
+    book.Forget(*key);
+    if (key->type == RecordType::kToken) opened.reset();
+    return;
+  }
   auto record =
       DecodeRecord(std::string_view(static_cast<const char*>(message.payload), message.len));
   if (!record) {

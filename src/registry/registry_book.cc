@@ -40,6 +40,15 @@ void RegistryBook::SettleClaims(const std::string& ad_account_id, const std::str
   }
 }
 
+void RegistryBook::Forget(const RegistryRecord& key) {
+  if (key.type == RecordType::kToken) {
+    tokens_.erase(key.list_name);
+  } else if (key.type == RecordType::kList) {
+    auto it = names_.find({key.ad_account_id, key.list_name});
+    if (it != names_.end()) it->second.entry.reset();
+  }
+}
+
 const RegistryRecord* RegistryBook::LatestToken(const std::string& app_id) const {
   auto it = tokens_.find(app_id);
   return it == tokens_.end() ? nullptr : &it->second;

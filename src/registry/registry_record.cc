@@ -46,6 +46,29 @@ std::string RecordKey(const RegistryRecord& record) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+std::optional<RegistryRecord> DecodeKey(std::string_view key) {
+  rapidjson::Document doc;
+  doc.Parse(key.data(), key.size());
+  if (doc.HasParseError() || !doc.IsArray() || doc.Size() < 3) return std::nullopt;
+  for (const auto& part : doc.GetArray()) {
+    if (!part.IsString()) return std::nullopt;
+  }
+  RegistryRecord record;
+  const std::string type = doc[0].GetString();
+  if (type == "claim") {
+    record.type = RecordType::kClaim;
+  } else if (type == "list") {
+    record.type = RecordType::kList;
+  } else if (type == "token") {
+    record.type = RecordType::kToken;
+  } else {
+    return std::nullopt;
+  }
+  record.ad_account_id = doc[1].GetString();
+  record.list_name = doc[2].GetString();
+  return record;
+}
+
 std::string EncodeRecord(const RegistryRecord& record) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);

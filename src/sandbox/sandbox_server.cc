@@ -135,6 +135,10 @@ std::map<std::pair<std::string, std::string>, uint32_t> SandboxServer::Membershi
 RequestCounts SandboxServer::Requests() const { return impl_->counter.Snapshot(); }
 int64_t SandboxServer::TokenRefreshes() const { return impl_->tokens.refreshes(); }
 
+bool SandboxServer::DeleteList(const std::string& ad_account_id, const std::string& list_id) {
+  return impl_->state.DeleteList(ad_account_id, list_id);
+}
+
 int64_t SandboxServer::SupersededRefreshTokensPresented() const {
   return impl_->tokens.refused_superseded();
 }

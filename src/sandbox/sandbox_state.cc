@@ -259,6 +259,16 @@ std::vector<AudienceSnapshot> SandboxState::Audiences() const {
   return out;
 }
 
+bool SandboxState::DeleteList(const std::string& ad_account_id, const std::string& list_id) {
+  const auto id = ParseResourceId(list_id);
+  std::lock_guard lock(mutex_);
+  auto account = accounts_.find(ad_account_id);
+  if (!id || account == accounts_.end() || account->second.lists.erase(*id) == 0) return false;
+  std::erase_if(account->second.audiences,
+                [&](const auto& entry) { return entry.second.customer_list_id == *id; });
+  return true;
+}
+
 void SandboxState::Reset() {
   std::lock_guard lock(mutex_);
   accounts_.clear();

@@ -140,6 +140,28 @@ TEST(RegistryBookTest, ADeletedListIsRecreatedOnceAndOldIdsDoNotSettleTheClaim) 
   EXPECT_EQ(a.Find(kAccount, kName)->list_id, "222");
 }
 
+TEST(RegistryBookTest, TombstonesForgetListIdsAndCredentials) {
+  RegistryBook a("a", kTimeout);
+  a.Apply(ListRecord("111"), 0, SteadyTime{});
+  RegistryRecord token;
+  token.type = RecordType::kToken;
+  token.list_name = "app";
+  token.generation = 3;
+  token.sealed = "00";
+  a.Apply(token, 1, SteadyTime{});
+  ASSERT_TRUE(a.Find(kAccount, kName));
+  ASSERT_NE(a.LatestToken("app"), nullptr);
+  auto list_key = DecodeKey(RecordKey(ListRecord("111")));
+  auto token_key = DecodeKey(RecordKey(token));
+  ASSERT_TRUE(list_key && token_key);
+  a.Forget(*list_key);
+  a.Forget(*token_key);
+  EXPECT_FALSE(a.Find(kAccount, kName));
+  EXPECT_EQ(a.LatestToken("app"), nullptr);
+  EXPECT_FALSE(DecodeKey("not a key"));
+  EXPECT_FALSE(DecodeKey(R"(["what","a","b"])"));
+}
+
 TEST(RegistryBookTest, AClaimThatWasNotWrittenIsProducedAgain) {
   RegistryBook a("a", kTimeout);
   auto d = a.Claim(kAccount, kName, "", SteadyTime{});

@@ -54,6 +54,9 @@ class RegistryBook {
   // The newest token record of `app_id` in log order, if any.
   const RegistryRecord* LatestToken(const std::string& app_id) const;
 
+  // A tombstone for a list or token key (an operator clearing a wrong list id, or a credential
+  // lineage to start over): the name's ids, or the app's credentials, are forgotten.
+  void Forget(const RegistryRecord& key);
   // A claim this member produced could not be written: it may be produced again.
   void ClaimNotWritten(const RegistryRecord& claim);
   // Moves this member's claims on (account, name) to the settled list (tombstoned later).

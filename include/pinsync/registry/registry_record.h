@@ -11,6 +11,7 @@
 // once its list is known.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,9 @@ struct RegistryRecord {
 };
 
 std::string RecordKey(const RegistryRecord& record);
+// The type, account and name a key names (for tombstones, which carry no value); nullopt if the
+// key is not one RecordKey writes.
+std::optional<RegistryRecord> DecodeKey(std::string_view key);
 std::string EncodeRecord(const RegistryRecord& record);
 // A value written by EncodeRecord (any member, any version that kept "v": 1). The error says what
 // was wrong; the registry skips such records with a warning rather than stopping.

@@ -49,6 +49,9 @@ class SandboxServer {
   std::map<std::pair<std::string, std::string>, uint32_t> MembershipChanges() const;
   RequestCounts Requests() const;
   int64_t TokenRefreshes() const;
+  // Deletes a list and its audiences (someone deleting it in Ads Manager): a state call for
+  // in-process tests. False if there is no such list.
+  bool DeleteList(const std::string& ad_account_id, const std::string& list_id);
   // Refreshes refused for presenting a superseded (rotated away) refresh token.
   int64_t SupersededRefreshTokensPresented() const;
 

@@ -102,6 +102,9 @@ class SandboxState {
   // new owner's).
   std::map<std::pair<std::string, std::string>, uint32_t> MembershipChanges() const;
   void Reset();
+  // Deletes a list and the audiences that target it, as Ads Manager does; later requests for
+  // its id answer 404. False if there is no such list.
+  bool DeleteList(const std::string& ad_account_id, const std::string& list_id);
 
  private:
   struct CustomerList {
