@@ -135,6 +135,12 @@ std::map<std::pair<std::string, std::string>, uint32_t> SandboxServer::Membershi
 RequestCounts SandboxServer::Requests() const { return impl_->counter.Snapshot(); }
 int64_t SandboxServer::TokenRefreshes() const { return impl_->tokens.refreshes(); }
 
+Result<ListSnapshot, ApiError> SandboxServer::SetUploadedRecords(const std::string& ad_account_id,
+                                                                 const std::string& list_id,
+                                                                 int64_t uploaded) {
+  return impl_->state.SetUploadedRecords(ad_account_id, list_id, uploaded);
+}
+
 void SandboxServer::SetFaults(const FaultSpec& faults) {
   impl_->faults.Reconfigure(faults);
   impl_->tokens.SetExpireAfter(faults.expire_token_after);

@@ -50,6 +50,9 @@ class SandboxServer {
   RequestCounts Requests() const;
   int64_t TokenRefreshes() const;
 
+  // Test-only: a list's num_uploaded_user_records (POST /_sandbox/uploaded); see SandboxState.
+  Result<ListSnapshot, ApiError> SetUploadedRecords(const std::string& ad_account_id,
+                                                    const std::string& list_id, int64_t uploaded);
   void SetFaults(const FaultSpec& faults);
   FaultSpec Faults() const;
   // Clears lists, audiences, counters and issued tokens (POST /_sandbox/reset).
