@@ -4,7 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cctype>
+#include <limits>
 #include <string_view>
 
 namespace pinsync::pinterest {
@@ -56,6 +58,45 @@ std::string StringField(const rapidjson::Value& object, const char* name) {
   if (it->value.IsString()) return std::string(it->value.GetString(), it->value.GetStringLength());
   if (it->value.IsUint64()) return std::to_string(it->value.GetUint64());  // lenient on ids
   return {};
+}
+
+// A count the contract types as "number": a non-negative integer, or -1 when absent, null,
+// negative or not a number (a double is truncated; Pinterest's counters are whole numbers).
+int64_t CountField(const rapidjson::Value& object, const char* name) {
+  if (!object.IsObject()) return -1;
+  auto it = object.FindMember(name);
+  if (it == object.MemberEnd()) return -1;
+  if (it->value.IsInt64()) return std::max<int64_t>(-1, it->value.GetInt64());
+  if (it->value.IsUint64()) return std::numeric_limits<int64_t>::max();
+  if (it->value.IsDouble()) {
+    const double d = it->value.GetDouble();
+    if (!(d >= 0) || d >= 9.2e18) return -1;  // NaN, negative or beyond int64
+    return static_cast<int64_t>(d);
+  }
+  return -1;
+}
+
+NamedItem CustomerListItem(const rapidjson::Value& item) {
+  NamedItem named;
+  named.id = StringField(item, "id");
+  named.name = StringField(item, "name");
+  named.status = StringField(item, "status");
+  named.num_uploaded_user_records = CountField(item, "num_uploaded_user_records");
+  named.num_removed_user_records = CountField(item, "num_removed_user_records");
+  return named;
+}
+
+AudienceItem AudienceOf(const rapidjson::Value& item) {
+  AudienceItem a;
+  a.id = StringField(item, "id");
+  a.audience_type = StringField(item, "audience_type");
+  a.status = StringField(item, "status");
+  a.size = CountField(item, "size");
+  if (item.IsObject()) {
+    auto rule = item.FindMember("rule");
+    if (rule != item.MemberEnd()) a.customer_list_id = StringField(rule->value, "customer_list_id");
+  }
+  return a;
 }
 
 Result<rapidjson::Document> ParseObject(const std::string& body, const char* what) {
@@ -139,7 +180,7 @@ Result<CustomerListPage> ParseCustomerListPage(const std::string& body) {
   if (!items) return Unexpected{items.error()};
   CustomerListPage page;
   for (const auto& item : (*items)->GetArray()) {
-    NamedItem named{StringField(item, "id"), StringField(item, "name")};
+    NamedItem named = CustomerListItem(item);
     if (!named.id.empty()) page.items.push_back(std::move(named));
   }
   page.bookmark = StringField(*doc, "bookmark");
@@ -152,17 +193,7 @@ Result<AudiencePage> ParseAudiencePage(const std::string& body) {
   auto items = Items(*doc, "audience page");
   if (!items) return Unexpected{items.error()};
   AudiencePage page;
-  for (const auto& item : (*items)->GetArray()) {
-    AudienceItem a;
-    a.id = StringField(item, "id");
-    a.audience_type = StringField(item, "audience_type");
-    if (item.IsObject()) {
-      auto rule = item.FindMember("rule");
-      if (rule != item.MemberEnd())
-        a.customer_list_id = StringField(rule->value, "customer_list_id");
-    }
-    page.items.push_back(std::move(a));
-  }
+  for (const auto& item : (*items)->GetArray()) page.items.push_back(AudienceOf(item));
   page.bookmark = StringField(*doc, "bookmark");
   return page;
 }
@@ -173,6 +204,22 @@ Result<std::string> ParseCreatedId(const std::string& body) {
   std::string id = StringField(*doc, "id");
   if (id.empty()) return MakeError("pinterest: the create response has no \"id\"");
   return id;
+}
+
+Result<NamedItem> ParseCustomerList(const std::string& body) {
+  auto doc = ParseObject(body, "customer list");
+  if (!doc) return Unexpected{doc.error()};
+  NamedItem list = CustomerListItem(*doc);
+  if (list.id.empty()) return MakeError("pinterest: the customer list response has no \"id\"");
+  return list;
+}
+
+Result<AudienceItem> ParseAudience(const std::string& body) {
+  auto doc = ParseObject(body, "audience");
+  if (!doc) return Unexpected{doc.error()};
+  AudienceItem audience = AudienceOf(*doc);
+  if (audience.id.empty()) return MakeError("pinterest: the audience response has no \"id\"");
+  return audience;
 }
 
 Result<TokenGrant> ParseTokenGrant(const std::string& body) {

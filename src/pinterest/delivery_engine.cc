@@ -30,7 +30,9 @@ DeliveryEngine::DeliveryEngine(const config::Config& config, const Clock& clock,
       tokens_(tokens),
       stats_(stats),
       backoff_(config.pinterest.retry_initial_backoff, config.pinterest.retry_max_backoff, seed),
-      registry_(registry) {}
+      registry_(registry),
+      view_sweeper_(config.pinterest.view_sweep_interval),
+      view_gauges_(stats.view, config.metrics.max_audience_series) {}
 
 DeliveryEngine::~DeliveryEngine() = default;
 
@@ -244,6 +246,7 @@ void DeliveryEngine::Pump() {
   }
   // A batch whose last step was answered without a request (a look-up from the sweep) is done.
   for (auto& [age, list] : order) MaybeFinish(*list);
+  PumpView(now, *token, max_in_flight);
 }
 
 bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
@@ -408,8 +411,10 @@ void DeliveryEngine::Activate(ListState& list, Job& job) {
 void DeliveryEngine::ProceedWithList(ListState& list, Job& job) {
   if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kFindAudience));
   const size_t overhead = UpdateBodyOverhead();
-  for (auto& chunk :
-       PlanChunks(job.batch.adds, api_.max_records_per_request, api_.max_request_bytes, overhead)) {
+  for (auto& chunk : RefuseAddsAtCap(list, job)
+                         ? std::vector<RecordChunk>{}
+                         : PlanChunks(job.batch.adds, api_.max_records_per_request,
+                                      api_.max_request_bytes, overhead)) {
     job.ready.push_back(MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(chunk)));
   }
   for (auto& chunk : PlanChunks(job.batch.removes, api_.max_records_per_request,
@@ -508,6 +513,7 @@ void DeliveryEngine::MaybeFinish(ListState& list) {
     std::erase_if(job.batch.adds, withdrawn);
     std::erase_if(job.batch.removes, withdrawn);
     std::erase_if(job.rejected, withdrawn);
+    std::erase_if(job.refused_list_full, withdrawn);
   }
   DeliveryOutcome outcome;
   outcome.batch_id = job.batch.id;
@@ -519,10 +525,15 @@ void DeliveryEngine::MaybeFinish(ListState& list) {
   } else {
     outcome.status = DeliveryStatus::kAcknowledged;
     outcome.rejected = std::move(job.rejected);
+    outcome.refused_list_full = std::move(job.refused_list_full);
     if (!outcome.rejected.empty()) {
       outcome.reason = "http_400";
       outcome.detail = std::to_string(outcome.rejected.size()) +
                        " record(s) refused by Pinterest with 400; the rest were accepted";
+    } else if (!outcome.refused_list_full.empty()) {
+      outcome.reason = "list_full";
+      outcome.detail = std::to_string(outcome.refused_list_full.size()) +
+                       " ADD record(s) not sent: the list is at Pinterest's record cap";
     }
     stats_.batches_acknowledged.Increment();
   }

@@ -129,6 +129,7 @@ void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t t
 
 void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpResponse& response) {
   AccountState& account = Account(list.key.ad_account_id);
+  NoteAnswer(list, work.step, work, response.body);
   switch (work.step) {
     case Step::kFindList: {
       auto page = ParseCustomerListPage(response.body);

@@ -101,6 +101,11 @@ class PinterestBatchSink final : public BatchSink {
     transport_->Wakeup();
   }
 
+  std::vector<ListView> PinterestView() const override {
+    std::lock_guard lock(view_mu_);
+    return view_;
+  }
+
   size_t PendingRecords() const override {
     std::lock_guard lock(mu_);
     return pending_records_;
@@ -157,7 +162,18 @@ class PinterestBatchSink final : public BatchSink {
         std::lock_guard lock(mu_);
         for (auto& f : finished) outcomes_.push_back(std::move(f));
       }
+      PublishView();
     }
+  }
+
+  // A copy of Pinterest's view for other threads, made on the delivery thread when it changed
+  // (readers never wait for the engine).
+  void PublishView() {
+    if (engine_->view_version() == published_view_version_) return;
+    published_view_version_ = engine_->view_version();
+    std::vector<ListView> view = engine_->PinterestView();
+    std::lock_guard lock(view_mu_);
+    view_.swap(view);
   }
 
   config::Config config_;
@@ -172,7 +188,11 @@ class PinterestBatchSink final : public BatchSink {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<double> budget_share_{1.0};
-  double applied_share_ = 1.0;  // delivery thread only
+  double applied_share_ = 1.0;           // delivery thread only
+  uint64_t published_view_version_ = 0;  // delivery thread only
+
+  mutable std::mutex view_mu_;
+  std::vector<ListView> view_;  // Pinterest's view, as last published
 
   mutable std::mutex mu_;
   bool stopped_ = false;

@@ -44,6 +44,7 @@ PinterestStats PinterestStats::Create(prometheus::Registry& registry) {
               "request"),
       counter("pinsync_pinterest_lists_recreated_total",
               "Customer lists found deleted on Pinterest (404) and created again"),
+      ListViewStats::Create(registry),
   };
 }
 

@@ -268,4 +268,30 @@ Result<FaultSpec, ApiError> DecodeFaultSpec(std::string_view body) {
   return spec;
 }
 
+Result<SetUploadedRequest, ApiError> DecodeSetUploaded(std::string_view body) {
+  auto bad = [] {
+    return Failed(
+        MakeApiError(ApiErrc::kBadRequest,
+                     "the body must be {\"ad_account_id\": \"<digits>\", \"customer_list_id\": "
+                     "\"<digits>\", \"num_uploaded_user_records\": <non-negative integer>}"));
+  };
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return bad();
+  const rapidjson::Value& root = doc;
+  auto account = root.FindMember("ad_account_id");
+  auto list = root.FindMember("customer_list_id");
+  auto uploaded = root.FindMember("num_uploaded_user_records");
+  if (account == root.MemberEnd() || !account->value.IsString() || list == root.MemberEnd() ||
+      !list->value.IsString() || uploaded == root.MemberEnd() || !uploaded->value.IsInt64() ||
+      uploaded->value.GetInt64() < 0) {
+    return bad();
+  }
+  SetUploadedRequest request;
+  request.ad_account_id = account->value.GetString();
+  request.customer_list_id = list->value.GetString();
+  request.num_uploaded_user_records = uploaded->value.GetInt64();
+  return request;
+}
+
 }  // namespace pinsync::sandbox

@@ -86,6 +86,8 @@ std::string_view OperationName(Operation op) {
       return "_sandbox/faults/get";
     case Operation::kSandboxFaultsSet:
       return "_sandbox/faults/set";
+    case Operation::kSandboxSetUploaded:
+      return "_sandbox/uploaded";
   }
   return "?";
 }
@@ -96,6 +98,7 @@ bool IsSandboxControl(Operation op) {
     case Operation::kSandboxReset:
     case Operation::kSandboxFaultsGet:
     case Operation::kSandboxFaultsSet:
+    case Operation::kSandboxSetUploaded:
       return true;
     case Operation::kCustomerListsList:
     case Operation::kCustomerListsCreate:
@@ -129,6 +132,10 @@ Result<Route, ApiError> MatchRoute(std::string_view method, std::string_view pat
     }
     if (parts[1] == "reset") {
       return with(Pick(method, "/_sandbox/reset", {{"POST", Operation::kSandboxReset}}, "POST"));
+    }
+    if (parts[1] == "uploaded") {
+      return with(
+          Pick(method, "/_sandbox/uploaded", {{"POST", Operation::kSandboxSetUploaded}}, "POST"));
     }
     if (parts[1] == "faults") {
       return with(

@@ -116,6 +116,7 @@ void SandboxServer::Impl::Dispatch(const Route& route, const httplib::Request& r
     case Operation::kSandboxReset:
     case Operation::kSandboxFaultsGet:
     case Operation::kSandboxFaultsSet:
+    case Operation::kSandboxSetUploaded:
       break;  // handled before Dispatch
   }
   Reject(res, MakeApiError(ApiErrc::kNotFound, "operation not served here"));
@@ -167,6 +168,14 @@ void SandboxServer::Impl::HandleControl(const Route& route, const httplib::Reque
       tokens.SetExpireAfter(spec->expire_token_after);
       spdlog::info("sandbox: faults set to {}", FaultSpecJson(*spec));
       return Reply(res, 200, FaultSpecJson(*spec));
+    }
+    case Operation::kSandboxSetUploaded: {
+      auto request = DecodeSetUploaded(req.body);
+      if (!request.ok()) return Reject(res, request.error());
+      return ReplyWith(res,
+                       state.SetUploadedRecords(request->ad_account_id, request->customer_list_id,
+                                                request->num_uploaded_user_records),
+                       CustomerListJson);
     }
     case Operation::kCustomerListsList:
     case Operation::kCustomerListsCreate:

@@ -143,6 +143,12 @@ int64_t SandboxServer::SupersededRefreshTokensPresented() const {
   return impl_->tokens.refused_superseded();
 }
 
+Result<ListSnapshot, ApiError> SandboxServer::SetUploadedRecords(const std::string& ad_account_id,
+                                                                 const std::string& list_id,
+                                                                 int64_t uploaded) {
+  return impl_->state.SetUploadedRecords(ad_account_id, list_id, uploaded);
+}
+
 void SandboxServer::SetFaults(const FaultSpec& faults) {
   impl_->faults.Reconfigure(faults);
   impl_->tokens.SetExpireAfter(faults.expire_token_after);

@@ -100,6 +100,19 @@ Result<ListSnapshot, ApiError> SandboxState::CreateList(const std::string& ad_ac
   return SnapshotLocked(ad_account_id, id, list);
 }
 
+Result<ListSnapshot, ApiError> SandboxState::SetUploadedRecords(const std::string& ad_account_id,
+                                                                const std::string& list_id,
+                                                                int64_t uploaded) {
+  const auto id = ParseResourceId(list_id);
+  std::lock_guard lock(mutex_);
+  auto account = accounts_.find(ad_account_id);
+  if (!id || account == accounts_.end()) return Failed(ListNotFound(ad_account_id, list_id));
+  auto it = account->second.lists.find(*id);
+  if (it == account->second.lists.end()) return Failed(ListNotFound(ad_account_id, list_id));
+  it->second.num_uploaded = uploaded;
+  return SnapshotLocked(ad_account_id, *id, it->second);
+}
+
 Result<ListSnapshot, ApiError> SandboxState::UpdateList(const std::string& ad_account_id,
                                                         const std::string& list_id, MembershipOp op,
                                                         const std::vector<HashedId>& records) {

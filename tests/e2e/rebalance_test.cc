@@ -73,11 +73,9 @@ TEST_P(RebalanceTest, OneInstanceStoppedMidRunOthersFinish) {
 }
 
 // Several members starting together on a fresh ad account all see the first batches of every
-// list at once: each list (and its audience) must still be created exactly once.
-// DISABLED: fails today. Lookup-then-create is not atomic in the Ads API, so members that create
-// the same new list in the same instant make twins (docs/pinterest.md, "Known limitation").
-// Enable it with the fix that converges members on the lowest-id twin.
-TEST_P(RebalanceTest, DISABLED_InstancesStartingTogetherCreateEachListOnce) {
+// list at once: each list (and its audience) must still be created exactly once. The registry
+// topic (kafka.registry_topic) elects one creator per list name.
+TEST_P(RebalanceTest, InstancesStartingTogetherCreateEachListOnce) {
   const int instances = GetParam();
   ASSERT_NO_FATAL_FAILURE(StartWorld(6));
   demo::MembershipStream stream({.events = 1500,

@@ -22,8 +22,24 @@ bool IsRunChar(char c) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pinsync::pinterest;
   const std::string body(reinterpret_cast<const char*>(data), size);
-  (void)ParseCustomerListPage(body);
-  (void)ParseAudiencePage(body);
+  // Pinterest's view of a list or audience: counts are -1 (absent) or non-negative.
+  auto valid_list = [](const NamedItem& l) {
+    return l.num_uploaded_user_records >= -1 && l.num_removed_user_records >= -1;
+  };
+  if (auto page = ParseCustomerListPage(body)) {
+    for (const auto& item : page->items) {
+      if (!valid_list(item)) std::abort();
+    }
+  }
+  if (auto page = ParseAudiencePage(body)) {
+    for (const auto& item : page->items) {
+      if (item.size < -1) std::abort();
+    }
+  }
+  if (auto list = ParseCustomerList(body); list && (!valid_list(*list) || list->id.empty())) {
+    std::abort();
+  }
+  if (auto audience = ParseAudience(body); audience && audience->size < -1) std::abort();
   (void)ParseCreatedId(body);
   (void)ParseTokenGrant(body);
 

@@ -22,6 +22,10 @@ class FakePinterest {
     std::string name;
     std::string list_type;
     std::set<std::string> members;
+    // Pinterest's counters: every record sent counts (re-adds and removals of absent ones too).
+    int64_t uploaded = 0;
+    int64_t removed = 0;
+    std::string Status() const { return members.size() >= 100 ? "READY" : "TOO_SMALL"; }
   };
   struct Audience {
     std::string id;
@@ -85,6 +89,7 @@ class FakePinterest {
       List l{
           std::to_string(next_id_++), body["name"].GetString(), body["list_type"].GetString(), {}};
       l.members.insert(records->begin(), records->end());
+      l.uploaded = static_cast<int64_t>(records->size());
       lists[account].push_back(l);
       return Answer(200, R"({"id":")" + l.id + R"(","name":")" + l.name + R"("})");
     }
@@ -97,6 +102,7 @@ class FakePinterest {
       auto records = Records(body);
       if (!records) return Answer(400, Error(400, "bad records"));
       std::string op = body["operation_type"].GetString();
+      (op == "ADD" ? list->uploaded : list->removed) += static_cast<int64_t>(records->size());
       for (const auto& r : *records) {
         if (op == "ADD") {
           list->members.insert(r);
@@ -111,9 +117,15 @@ class FakePinterest {
         std::string items;
         for (const auto& a : audiences[account]) {
           if (!items.empty()) items += ",";
+          const List* target = nullptr;
+          for (const auto& l : lists[account]) {
+            if (l.id == a.list_id) target = &l;
+          }
+          const size_t size = target ? target->members.size() : 0;
           items += R"({"id":")" + a.id +
                    R"(","audience_type":"CUSTOMER_LIST","rule":{"customer_list_id":")" + a.list_id +
-                   R"("}})";
+                   R"("},"status":")" + (size >= 100 ? "READY" : "TOO_SMALL") + R"(","size":)" +
+                   std::to_string(size) + "}";
         }
         return Answer(200, R"({"items":[)" + items + R"(],"bookmark":null})");
       }
@@ -159,7 +171,10 @@ class FakePinterest {
     std::string items;
     for (size_t i = start; i < all.size() && i < start + page_size; ++i) {
       if (!items.empty()) items += ",";
-      items += R"({"id":")" + all[i].id + R"(","name":")" + all[i].name + R"("})";
+      items += R"({"id":")" + all[i].id + R"(","name":")" + all[i].name + R"(","status":")" +
+               all[i].Status() + R"(","num_uploaded_user_records":)" +
+               std::to_string(all[i].uploaded) + R"(,"num_removed_user_records":)" +
+               std::to_string(all[i].removed) + "}";
     }
     std::string bookmark =
         start + page_size < all.size() ? "\"" + std::to_string(start + page_size) + "\"" : "null";

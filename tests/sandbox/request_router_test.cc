@@ -30,6 +30,7 @@ TEST(RequestRouterTest, RoutesEveryContractOperation) {
   EXPECT_EQ(OpOf("POST", "/_sandbox/reset"), Operation::kSandboxReset);
   EXPECT_EQ(OpOf("GET", "/_sandbox/faults"), Operation::kSandboxFaultsGet);
   EXPECT_EQ(OpOf("POST", "/_sandbox/faults"), Operation::kSandboxFaultsSet);
+  EXPECT_EQ(OpOf("POST", "/_sandbox/uploaded"), Operation::kSandboxSetUploaded);
 }
 
 TEST(RequestRouterTest, CapturesPathParameters) {

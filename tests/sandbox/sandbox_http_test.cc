@@ -55,6 +55,33 @@ TEST_F(SandboxHttpTest, CreateGetAndUpdateACustomerList) {
   EXPECT_EQ(lists[0].members, Sha256Hexes(1, 4));  // 1..4, sorted
 }
 
+TEST_F(SandboxHttpTest, SandboxUploadedSetsTheUploadedCounterOfAList) {
+  auto created =
+      PostJson(ListsPath(), CreateListBody("full-EMAIL", JoinRecords(Sha256Hexes(0, 2))));
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 200) << created->body;
+  const std::string id = Json(created->body)["id"].GetString();
+  auto set = client_->Post("/_sandbox/uploaded",
+                           R"({"ad_account_id":"123","customer_list_id":")" + id +
+                               R"(","num_uploaded_user_records":300000000})",
+                           "application/json");
+  ASSERT_TRUE(set);
+  ASSERT_EQ(set->status, 200) << set->body;
+  EXPECT_EQ(Json(set->body)["num_uploaded_user_records"].GetInt64(), 300'000'000);
+  auto fetched = Get(ListsPath() + "/" + id);
+  ASSERT_TRUE(fetched);
+  EXPECT_EQ(Json(fetched->body)["num_uploaded_user_records"].GetInt64(), 300'000'000);
+  auto bad = client_->Post("/_sandbox/uploaded", R"({"ad_account_id":"123"})", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  auto missing = client_->Post("/_sandbox/uploaded",
+                               R"({"ad_account_id":"123","customer_list_id":"42",)"
+                               R"("num_uploaded_user_records":1})",
+                               "application/json");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+}
+
 TEST_F(SandboxHttpTest, PaginatesCustomerListsWithBookmarks) {
   std::set<std::string> created;
   for (int i = 0; i < 5; ++i)

@@ -3,6 +3,7 @@
 // to the exact hex that was sent.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)DecodeCreateAudience(input);
   (void)DecodeTokenRequest(input);
   (void)DecodeFaultSpec(input);
+  if (auto uploaded = DecodeSetUploaded(input);
+      uploaded && uploaded->num_uploaded_user_records < 0) {
+    std::abort();
+  }
   (void)MatchRoute("GET", input);
   (void)MatchRoute("PATCH", input);
   (void)BearerToken(input);

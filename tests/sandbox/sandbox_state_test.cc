@@ -74,6 +74,21 @@ TEST_F(SandboxStateTest, ListIsReadyFromOneHundredMembers) {
   EXPECT_EQ(more->status, "READY");
 }
 
+TEST_F(SandboxStateTest, SetUploadedRecordsMakesAListLookFullWithoutItsMembers) {
+  auto list = state_.CreateList("1", "l", "EMAIL", Ids(Sha256Hexes(0, 3)));
+  ASSERT_TRUE(list.ok());
+  auto full = state_.SetUploadedRecords("1", list->id, 300'000'000);
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->num_uploaded_user_records, 300'000'000);
+  EXPECT_EQ(full->member_count, 3u);
+  EXPECT_EQ(full->status, "TOO_SMALL") << "status follows the members, not the counter";
+  auto more = state_.UpdateList("1", list->id, MembershipOp::kAdd, Ids({Sha256Hex(9)}));
+  ASSERT_TRUE(more.ok());
+  EXPECT_EQ(more->num_uploaded_user_records, 300'000'001) << "later ADDs count on";
+  EXPECT_EQ(state_.SetUploadedRecords("2", list->id, 1).error().code, ApiErrc::kNotFound);
+  EXPECT_EQ(state_.SetUploadedRecords("1", "999", 1).error().code, ApiErrc::kNotFound);
+}
+
 TEST_F(SandboxStateTest, ListsAreScopedToTheirAdAccount) {
   auto list = state_.CreateList("1", "l", "EMAIL", Ids({Sha256Hex(1)}));
   ASSERT_TRUE(list.ok());

@@ -28,6 +28,10 @@ size_t CreateBodyOverhead(const std::string& name);
 struct NamedItem {
   std::string id;
   std::string name;
+  // Pinterest's view of the list (CustomerList.status and its counters; -1: absent).
+  std::string status;
+  int64_t num_uploaded_user_records = -1;
+  int64_t num_removed_user_records = -1;
 };
 struct CustomerListPage {
   std::vector<NamedItem> items;
@@ -39,6 +43,8 @@ struct AudienceItem {
   std::string id;
   std::string audience_type;
   std::string customer_list_id;  // rule.customer_list_id, when present
+  std::string status;            // Audience.status (READY, TOO_SMALL, ...), or ""
+  int64_t size = -1;             // Audience.size; -1: absent or null
 };
 struct AudiencePage {
   std::vector<AudienceItem> items;
@@ -48,6 +54,10 @@ Result<AudiencePage> ParseAudiencePage(const std::string& body);
 
 // The "id" of a created CustomerList or Audience.
 Result<std::string> ParseCreatedId(const std::string& body);
+// A created CustomerList with what it says of itself (id, status, counters).
+Result<NamedItem> ParseCustomerList(const std::string& body);
+// A created Audience with its status and size.
+Result<AudienceItem> ParseAudience(const std::string& body);
 
 struct TokenGrant {
   std::string access_token;

@@ -22,9 +22,12 @@
 #include "pinsync/pinterest/http_transport.h"
 #include "pinsync/pinterest/list_naming.h"
 #include "pinsync/pinterest/list_registry.h"
+#include "pinsync/pinterest/list_view_book.h"
+#include "pinsync/pinterest/list_view_stats.h"
 #include "pinsync/pinterest/pinterest_stats.h"
 #include "pinsync/pinterest/rate_limiter.h"
 #include "pinsync/pinterest/retry_policy.h"
+#include "pinsync/pinterest/view_sweeper.h"
 
 namespace pinsync::pinterest {
 
@@ -58,6 +61,10 @@ class DeliveryEngine {
   bool AccountHeld(const std::string& ad_account_id) const;
   // The customer list id resolved for a key, or empty.
   std::string ResolvedListId(const aggregate::ListKey& key) const;
+  // Pinterest's view of every list this engine delivers to (delivery_engine_view.cc), and a
+  // number that moves whenever it changes.
+  std::vector<ListView> PinterestView() const { return view_book_.Snapshot(); }
+  uint64_t view_version() const { return view_book_.version(); }
 
  private:
   // kClaim and kAwaitRegistry are local steps (no request): waiting for the registry's answer.
@@ -110,6 +117,7 @@ class DeliveryEngine {
     std::string gone_list_id;    // while relocating: the deleted list's id
     SteadyTime next_wait_log{};  // kClaim: when "waiting for another member" may be logged again
     bool takeover_rechecked = false;  // looked the name up again after taking over a claim
+    std::vector<aggregate::BatchRecord> refused_list_full;  // ADDs not sent: the list is full
   };
 
   struct ListState {
@@ -197,6 +205,21 @@ class DeliveryEngine {
   std::string AccountUrl(const std::string& ad_account_id) const;
   double SharedRate() const;  // requests per minute per account for this member
 
+  // Pinterest's view of each list (delivery_engine_view.cc). After the batches had their turn:
+  // the view sweep's next page where no batch waits, the view's gauges.
+  void PumpView(SteadyTime now, const std::string& token, size_t max_in_flight);
+  bool BatchWaits(const std::string& ad_account_id, const AccountState& account,
+                  SteadyTime now) const;
+  void StartViewPage(const std::string& ad_account_id, const ViewSweeper::Page& page,
+                     const std::string& token);
+  void OnViewPage(const std::string& ad_account_id, ViewSweeper::Phase phase,
+                  uint64_t token_generation, HttpResponse response);
+  void ExportView(SteadyTime now);
+  // The list is at Pinterest's record cap: the batch's ADDs go to refused_list_full unsent.
+  bool RefuseAddsAtCap(const ListState& list, Job& job);
+  // What a successful answer says of a list or audience, into the view.
+  void NoteAnswer(const ListState& list, Step step, const Work& work, const std::string& body);
+
   const config::Config& config_;
   const config::PinterestConfig& api_;
   const Clock& clock_;
@@ -211,6 +234,11 @@ class DeliveryEngine {
   double budget_share_ = 1.0;
   ListRegistry* registry_ = nullptr;
   std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> finished_;
+  ListViewBook view_book_;
+  ViewSweeper view_sweeper_;
+  ListViewGauges view_gauges_;
+  SteadyTime next_view_export_{};
+  uint64_t exported_view_version_ = 0;
 };
 
 }  // namespace pinsync::pinterest

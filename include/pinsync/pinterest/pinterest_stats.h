@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "pinsync/pinterest/list_view_stats.h"
+
 namespace pinsync::pinterest {
 
 struct PinterestStats {
@@ -29,6 +31,7 @@ struct PinterestStats {
   prometheus::Counter& batches_merged;   // batches merged into an earlier waiting one of their list
   prometheus::Counter& lookups_saved;    // list/audience lookups answered from an account sweep
   prometheus::Counter& lists_recreated;  // lists deleted on Pinterest (404) and created again
+  ListViewStats view;                    // Pinterest's view of each list (list_view_stats.h)
 
   static PinterestStats Create(prometheus::Registry& registry);
 

@@ -40,4 +40,12 @@ std::string FaultSpecJson(const FaultSpec& spec);
 // defaults (the body replaces the whole spec).
 Result<FaultSpec, ApiError> DecodeFaultSpec(std::string_view body);
 
+// POST /_sandbox/uploaded (test-only): which list, and the num_uploaded_user_records to report.
+struct SetUploadedRequest {
+  std::string ad_account_id;
+  std::string customer_list_id;
+  int64_t num_uploaded_user_records = 0;
+};
+Result<SetUploadedRequest, ApiError> DecodeSetUploaded(std::string_view body);
+
 }  // namespace pinsync::sandbox

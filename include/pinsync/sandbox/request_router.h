@@ -24,6 +24,7 @@ enum class Operation {
   kSandboxReset,
   kSandboxFaultsGet,
   kSandboxFaultsSet,
+  kSandboxSetUploaded,
 };
 
 // The contract's operationId (e.g. "customer_lists/update"), or "_sandbox/..." for control.

@@ -55,6 +55,9 @@ class SandboxServer {
   // Refreshes refused for presenting a superseded (rotated away) refresh token.
   int64_t SupersededRefreshTokensPresented() const;
 
+  // Test-only: a list's num_uploaded_user_records (POST /_sandbox/uploaded); see SandboxState.
+  Result<ListSnapshot, ApiError> SetUploadedRecords(const std::string& ad_account_id,
+                                                    const std::string& list_id, int64_t uploaded);
   void SetFaults(const FaultSpec& faults);
   FaultSpec Faults() const;
   // Clears lists, audiences, counters and issued tokens (POST /_sandbox/reset).

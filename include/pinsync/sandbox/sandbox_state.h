@@ -77,6 +77,11 @@ class SandboxState {
   Result<ListSnapshot, ApiError> UpdateList(const std::string& ad_account_id,
                                             const std::string& list_id, MembershipOp op,
                                             const std::vector<HashedId>& records);
+  // Test-only (POST /_sandbox/uploaded): sets a list's num_uploaded_user_records as if that
+  // many records had been uploaded, members unchanged, so tests reach Pinterest's 300 million
+  // record cap without sending it. Later ADDs count on from there.
+  Result<ListSnapshot, ApiError> SetUploadedRecords(const std::string& ad_account_id,
+                                                    const std::string& list_id, int64_t uploaded);
   Result<ListSnapshot, ApiError> GetList(const std::string& ad_account_id,
                                          const std::string& list_id) const;
   Result<Page<ListSnapshot>, ApiError> ListLists(const std::string& ad_account_id,
