@@ -169,41 +169,25 @@ void SyncPipeline::OnMessages(std::span<const kafka::ConsumedMessage> messages) 
   if (prepared_.size() < messages.size()) prepared_.resize(messages.size());
   for (size_t i = 0; i < messages.size(); ++i) Prepare(messages[i], prepared_[i]);
   for (size_t i = 0; i < messages.size(); ++i) Apply(messages[i], prepared_[i]);
+  // The decoded events of this batch are done with; the hash vectors keep their storage.
+  for (size_t i = 0; i < messages.size(); ++i) prepared_[i].event.reset();
 }
 
 void SyncPipeline::Prepare(const kafka::ConsumedMessage& message, PreparedMessage& out) {
   out.partition = partitions_.Intern(message.tp());
-  out.outcome = PreparedMessage::Outcome::kNotOwned;
+  out.event.reset();
   if (!frontier_.assigned(out.partition)) return;
-  // The decoded event is dropped before the next message is decoded (what Apply needs is copied
-  // into `out`, whose strings and vectors keep their storage): its blocks go straight back to
-  // malloc's per-thread cache instead of a whole batch of them piling up.
-  auto event = decoders_.Decode(message.tp().topic, message.key(), message.value());
-  if (event.skipped()) {
-    out.outcome = PreparedMessage::Outcome::kSkipped;
-    return;
-  }
-  if (!event.ok()) {
-    out.outcome = PreparedMessage::Outcome::kRejected;
-    out.reject_reason = decode::Reason(event.error().code);
-    return;
-  }
-  normalizer_.Normalize(event->identifiers, out.ids);
-  if (out.ids.empty()) {
-    out.outcome = PreparedMessage::Outcome::kRejected;
-    out.reject_reason = out.ids.FirstInvalidReason();
-    return;
-  }
-  out.outcome = PreparedMessage::Outcome::kChanges;
-  out.op = event->op;
-  out.audience_name.assign(event->audience_name);
-  const std::string& account = config_.AdAccountFor(event->audience_id);
+  out.event.emplace(decoders_.Decode(message.tp().topic, message.key(), message.value()));
+  if (!out.event->ok()) return;
+  const decode::MembershipEvent& event = **out.event;
+  normalizer_.Normalize(event.identifiers, out.ids);
+  const std::string& account = config_.AdAccountFor(event.audience_id);
   for (ListType type : {ListType::kEmail, ListType::kMaid}) {
     const auto& hashes = out.ids.For(type);
     if (hashes.empty()) continue;
     aggregate::ListKey& key = out.keys[static_cast<size_t>(type)];
-    key.ad_account_id.assign(account);
-    key.audience_id.assign(event->audience_id);
+    key.ad_account_id = account;
+    key.audience_id = event.audience_id;
     key.list_type = type;
     aggregator_.Prefetch(key, hashes);
   }
@@ -215,30 +199,31 @@ void SyncPipeline::Apply(const kafka::ConsumedMessage& message, PreparedMessage&
     if (stats_) stats_->messages_not_owned.Increment();
     return;
   }
-  if (prepared.outcome == PreparedMessage::Outcome::kNotOwned) {
-    Prepare(message, prepared);  // assigned since Prepare (not within one poll batch)
-  }
+  if (!prepared.event) Prepare(message, prepared);  // assigned since Prepare (not in one batch)
   ++counters_.messages;
-  switch (prepared.outcome) {
-    case PreparedMessage::Outcome::kNotOwned:  // not reached: assigned, so prepared above
-    case PreparedMessage::Outcome::kSkipped:   // not about audiences (counted by the decoder
-                                               // stats): nothing to hold
-      frontier_.Consumed(partition, message.offset());
-      return;
-    case PreparedMessage::Outcome::kRejected:
-      DeadLetterMessage(message, partition, prepared.reject_reason);
-      frontier_.Consumed(partition, message.offset());
-      return;
-    case PreparedMessage::Outcome::kChanges:
-      break;
+  decode::DecodeResult& event = *prepared.event;
+  if (event.skipped()) {  // not about audiences (counted by the decoder stats): nothing to hold
+    frontier_.Consumed(partition, message.offset());
+    return;
+  }
+  if (!event.ok()) {
+    DeadLetterMessage(message, partition, decode::Reason(event.error().code));
+    frontier_.Consumed(partition, message.offset());
+    return;
+  }
+  const identity::NormalizedIdentifiers& ids = prepared.ids;
+  if (ids.empty()) {
+    DeadLetterMessage(message, partition, ids.FirstInvalidReason());
+    frontier_.Consumed(partition, message.offset());
+    return;
   }
   for (ListType type : {ListType::kEmail, ListType::kMaid}) {
-    const auto& hashes = prepared.ids.For(type);
+    const auto& hashes = ids.For(type);
     if (hashes.empty()) continue;
     const aggregate::ListKey& key = prepared.keys[static_cast<size_t>(type)];
     for (const HashedId& id : hashes) {
-      aggregate::HoldChange change = aggregator_.Add(key, prepared.audience_name, id, prepared.op,
-                                                     partition, message.offset());
+      aggregate::HoldChange change =
+          aggregator_.Add(key, event->audience_name, id, event->op, partition, message.offset());
       if (change.hold) frontier_.Hold(partition, *change.hold);
       if (change.release) frontier_.Release(partition, *change.release);
     }

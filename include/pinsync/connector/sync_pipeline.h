@@ -149,17 +149,12 @@ class SyncPipeline {
     size_t records = 0;
   };
 
-  // One message decoded and hashed (Prepare), not yet merged into the aggregator (Apply): only
-  // what Apply needs, in storage reused from one poll batch to the next.
+  // One message decoded and hashed (Prepare), not yet merged into the aggregator (Apply).
   struct PreparedMessage {
-    enum class Outcome { kNotOwned, kSkipped, kRejected, kChanges };
     aggregate::PartitionId partition = 0;
-    Outcome outcome = Outcome::kNotOwned;
-    std::string_view reject_reason;  // kRejected: a static reason string
-    MembershipOp op = MembershipOp::kAdd;
-    std::string audience_name;
-    identity::NormalizedIdentifiers ids;  // kChanges: at least one
-    aggregate::ListKey keys[2];           // by ListType, for the lists `ids` go to
+    std::optional<decode::DecodeResult> event;  // none: its partition is not assigned
+    identity::NormalizedIdentifiers ids;        // if the event decoded
+    aggregate::ListKey keys[2];                 // by ListType, for the lists `ids` go to
   };
   void Prepare(const kafka::ConsumedMessage& message, PreparedMessage& out);
   void Apply(const kafka::ConsumedMessage& message, PreparedMessage& prepared);
