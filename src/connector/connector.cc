@@ -66,7 +66,7 @@ bool Connector::Step(std::chrono::milliseconds poll_timeout) {
       return false;
     }
     if (polled_.empty()) break;
-    pipeline_.OnMessages(polled_);
+    for (const kafka::ConsumedMessage& message : polled_) pipeline_.OnMessage(message);
     taken += polled_.size();
     polled_.clear();
   }

@@ -159,49 +159,13 @@ void SyncPipeline::Forget(const std::vector<TopicPartition>& partitions) {
 }
 
 void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
-  OnMessages(std::span<const kafka::ConsumedMessage>(&message, 1));
-}
-
-void SyncPipeline::OnMessages(std::span<const kafka::ConsumedMessage> messages) {
-  // Decoding and hashing are pure: doing them for the whole poll batch first lets each message
-  // start loading the aggregator's index lines for its records (Prepare), which a large backlog
-  // keeps out of the caches, while the messages before it are merged (Apply), in order.
-  if (prepared_.size() < messages.size()) prepared_.resize(messages.size());
-  for (size_t i = 0; i < messages.size(); ++i) Prepare(messages[i], prepared_[i]);
-  for (size_t i = 0; i < messages.size(); ++i) Apply(messages[i], prepared_[i]);
-  // The decoded events of this batch are done with; the hash vectors keep their storage.
-  for (size_t i = 0; i < messages.size(); ++i) prepared_[i].event.reset();
-}
-
-void SyncPipeline::Prepare(const kafka::ConsumedMessage& message, PreparedMessage& out) {
-  out.partition = partitions_.Intern(message.tp());
-  out.event.reset();
-  if (!frontier_.assigned(out.partition)) return;
-  out.event.emplace(decoders_.Decode(message.tp().topic, message.key(), message.value()));
-  if (!out.event->ok()) return;
-  const decode::MembershipEvent& event = **out.event;
-  normalizer_.Normalize(event.identifiers, out.ids);
-  const std::string& account = config_.AdAccountFor(event.audience_id);
-  for (ListType type : {ListType::kEmail, ListType::kMaid}) {
-    const auto& hashes = out.ids.For(type);
-    if (hashes.empty()) continue;
-    aggregate::ListKey& key = out.keys[static_cast<size_t>(type)];
-    key.ad_account_id = account;
-    key.audience_id = event.audience_id;
-    key.list_type = type;
-    aggregator_.Prefetch(key, hashes);
-  }
-}
-
-void SyncPipeline::Apply(const kafka::ConsumedMessage& message, PreparedMessage& prepared) {
-  const aggregate::PartitionId partition = prepared.partition;
+  const aggregate::PartitionId partition = partitions_.Intern(message.tp());
   if (!frontier_.assigned(partition)) {
     if (stats_) stats_->messages_not_owned.Increment();
     return;
   }
-  if (!prepared.event) Prepare(message, prepared);  // assigned since Prepare (not in one batch)
   ++counters_.messages;
-  decode::DecodeResult& event = *prepared.event;
+  auto event = decoders_.Decode(message.tp().topic, message.key(), message.value());
   if (event.skipped()) {  // not about audiences (counted by the decoder stats): nothing to hold
     frontier_.Consumed(partition, message.offset());
     return;
@@ -211,16 +175,17 @@ void SyncPipeline::Apply(const kafka::ConsumedMessage& message, PreparedMessage&
     frontier_.Consumed(partition, message.offset());
     return;
   }
-  const identity::NormalizedIdentifiers& ids = prepared.ids;
+  const identity::NormalizedIdentifiers ids = normalizer_.Normalize(event->identifiers);
   if (ids.empty()) {
     DeadLetterMessage(message, partition, ids.FirstInvalidReason());
     frontier_.Consumed(partition, message.offset());
     return;
   }
+  const std::string& account = config_.AdAccountFor(event->audience_id);
   for (ListType type : {ListType::kEmail, ListType::kMaid}) {
     const auto& hashes = ids.For(type);
     if (hashes.empty()) continue;
-    const aggregate::ListKey& key = prepared.keys[static_cast<size_t>(type)];
+    const aggregate::ListKey key{account, event->audience_id, type};
     for (const HashedId& id : hashes) {
       aggregate::HoldChange change =
           aggregator_.Add(key, event->audience_name, id, event->op, partition, message.offset());

@@ -5,9 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include <span>
 #include <string>
-#include <vector>
 
 #include "connector/fake_batch_sink.h"
 #include "pinsync/kafka/fake_dead_letter_producer.h"
@@ -346,92 +344,6 @@ TEST_F(SyncPipelineTest, ArrivingPartitionsRecordsWaitForTheHandoffDelay) {
   AgeOut();
   ASSERT_EQ(sink_.submitted().size(), 3u);
   EXPECT_EQ(sink_.submitted()[2].not_before, back + 18s);
-}
-
-// OnMessages (a poll batch: decode and hash all, then merge in order) must leave exactly what
-// OnMessage one at a time leaves: the same batches, dead letters, counters and offsets, with
-// sealing and the buffer limit striking in the middle of the batch.
-TEST(SyncPipelineBatchTest, OnMessagesDoesWhatOnMessageDoesOneAtATime) {
-  config::Config config;
-  config.pinterest.ad_account_id = "123";
-  config.batching.max_records = 3;
-  config.batching.max_age = 10s;
-  config.pipeline.max_buffered_records = 7;
-  const TopicPartition not_assigned{"events", 2};
-  std::vector<kafka::ConsumedMessage> messages;
-  int64_t offsets[3] = {0, 0, 0};
-  auto add = [&](const TopicPartition& tp, std::string value) {
-    messages.emplace_back(tp, offsets[tp.partition]++, "user", std::move(value));
-  };
-  for (int i = 0; i < 40; ++i) {
-    const std::string n = std::to_string(i % 13);  // repeats collapse into earlier records
-    const TopicPartition& tp = i % 2 == 0 ? kP0 : kP1;
-    add(tp, Event("aud" + std::to_string(i % 3), i % 4 == 3 ? "remove" : "add",
-                  "u" + n + "@example.com",
-                  i % 5 == 0 ? "6D92078A-8246-4BA4-AE5B-76104861E7D" + n.substr(0, 1) : ""));
-    if (i % 7 == 0) add(tp, "{not json");
-    if (i % 11 == 0) add(tp, Event("aud0", "add", "no-at-sign"));
-    if (i % 9 == 0) add(not_assigned, Event("aud0", "add", "x@example.com"));
-  }
-
-  struct Run {
-    ManualClock clock;
-    FakeBatchSink sink;
-    kafka::FakeDeadLetterProducer dead_letters{/*auto_ack=*/false};
-    std::unique_ptr<SyncPipeline> pipeline;
-  };
-  auto start = [&config](Run& run) {
-    run.pipeline = std::make_unique<SyncPipeline>(config, run.clock, run.sink, &run.dead_letters);
-    run.pipeline->Assign({kP0, kP1});
-  };
-  Run one_by_one;
-  Run batched;
-  start(one_by_one);
-  start(batched);
-  for (const auto& message : messages) one_by_one.pipeline->OnMessage(message);
-  // Two poll batches of unequal size: the scratch of the first is reused by the second.
-  const std::span<const kafka::ConsumedMessage> all(messages);
-  batched.pipeline->OnMessages(all.first(messages.size() - 10));
-  batched.pipeline->OnMessages(all.last(10));
-
-  for (Run* run : {&one_by_one, &batched}) run->pipeline->FlushAll();
-  auto& expected = one_by_one.sink.submitted();
-  auto& actual = batched.sink.submitted();
-  ASSERT_EQ(actual.size(), expected.size());
-  ASSERT_GT(expected.size(), 4u) << "the test must seal and flush batches";
-  for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(actual[i].key, expected[i].key) << i;
-    EXPECT_EQ(actual[i].lowest_offsets, expected[i].lowest_offsets) << i;
-    ASSERT_EQ(actual[i].adds.size(), expected[i].adds.size()) << i;
-    ASSERT_EQ(actual[i].removes.size(), expected[i].removes.size()) << i;
-    for (size_t r = 0; r < expected[i].adds.size(); ++r) {
-      EXPECT_EQ(actual[i].adds[r].id, expected[i].adds[r].id);
-    }
-    for (size_t r = 0; r < expected[i].removes.size(); ++r) {
-      EXPECT_EQ(actual[i].removes[r].id, expected[i].removes[r].id);
-    }
-  }
-  const auto& expected_letters = one_by_one.dead_letters.produced();
-  const auto& actual_letters = batched.dead_letters.produced();
-  ASSERT_EQ(actual_letters.size(), expected_letters.size());
-  for (size_t i = 0; i < expected_letters.size(); ++i) {
-    EXPECT_EQ(actual_letters[i].source, expected_letters[i].source);
-    EXPECT_EQ(actual_letters[i].offset, expected_letters[i].offset);
-    EXPECT_EQ(actual_letters[i].reason, expected_letters[i].reason);
-  }
-  for (Run* run : {&one_by_one, &batched}) {
-    run->sink.CompleteAll();
-    for (const auto& letter : run->dead_letters.produced()) {
-      run->dead_letters.Complete(letter.token, /*delivered=*/true);
-    }
-    run->pipeline->Pump();
-  }
-  EXPECT_EQ(batched.pipeline->counters().messages, one_by_one.pipeline->counters().messages);
-  EXPECT_EQ(batched.pipeline->counters().messages_dead_lettered,
-            one_by_one.pipeline->counters().messages_dead_lettered);
-  EXPECT_EQ(batched.pipeline->AllCommittable(), one_by_one.pipeline->AllCommittable());
-  EXPECT_EQ(batched.pipeline->AllCommittable().size(), 2u);
-  EXPECT_TRUE(batched.pipeline->Quiescent());
 }
 
 TEST(PartitionHandoffDelayTest, DefaultsToLibrdkafkasSessionTimeout) {

@@ -18,7 +18,6 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -99,8 +98,6 @@ class SyncPipeline {
 
   // One consumed message. Messages of partitions not assigned are ignored.
   void OnMessage(const kafka::ConsumedMessage& message);
-  // Consumed messages in order (a poll batch): the same as OnMessage for each, faster.
-  void OnMessages(std::span<const kafka::ConsumedMessage> messages);
 
   // Hands due batches to delivery, settles finished deliveries and dead-letter copies. Cheap
   // when nothing is due; call it after every poll. Returns true if anything was settled.
@@ -149,16 +146,6 @@ class SyncPipeline {
     size_t records = 0;
   };
 
-  // One message decoded and hashed (Prepare), not yet merged into the aggregator (Apply).
-  struct PreparedMessage {
-    aggregate::PartitionId partition = 0;
-    std::optional<decode::DecodeResult> event;  // none: its partition is not assigned
-    identity::NormalizedIdentifiers ids;        // if the event decoded
-    aggregate::ListKey keys[2];                 // by ListType, for the lists `ids` go to
-  };
-  void Prepare(const kafka::ConsumedMessage& message, PreparedMessage& out);
-  void Apply(const kafka::ConsumedMessage& message, PreparedMessage& prepared);
-
   void DeadLetterMessage(const kafka::ConsumedMessage& message, aggregate::PartitionId partition,
                          std::string_view reason);
   using RecordOps = std::vector<std::pair<aggregate::BatchRecord, MembershipOp>>;
@@ -200,9 +187,6 @@ class SyncPipeline {
   bool paused_ = false;
   PipelineCounters counters_;
   uint64_t unpublished_accepted_ = 0;  // messages_accepted not yet added to the metric
-  // OnMessages' scratch, one per message of the largest batch so far; reused so the hash vectors
-  // and list keys are not allocated per message.
-  std::vector<PreparedMessage> prepared_;
 };
 
 }  // namespace pinsync::connector
