@@ -105,17 +105,6 @@ HoldChange AudienceAggregator::Add(const ListKey& key, std::string_view audience
   return change;
 }
 
-void AudienceAggregator::Prefetch(const ListKey& key, std::span<const HashedId> ids) const {
-  const OpenBatch* batch = nullptr;
-  if (last_batch_ != nullptr && last_batch_->key == key) {
-    batch = last_batch_;
-  } else if (auto it = open_.find(key); it != open_.end()) {
-    batch = it->second.get();
-  }
-  if (batch == nullptr) return;
-  for (const HashedId& id : ids) batch->records.Prefetch(id);
-}
-
 std::unique_ptr<AudienceAggregator::OpenBatch> AudienceAggregator::Detach(OpenBatch& batch) {
   assert(!batch.sealed);
   if (last_batch_ == &batch) last_batch_ = nullptr;

@@ -127,8 +127,6 @@ bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId part
   return false;
 }
 
-void RecordSet::Prefetch(const HashedId& id) const { index_.prefetch(Canonical(id)); }
-
 const RecordEntry* RecordSet::Find(const HashedId& raw_id) const {
   const HashedId id = Canonical(raw_id);
   auto it = index_.find(id);

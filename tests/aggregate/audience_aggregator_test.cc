@@ -38,21 +38,6 @@ class AudienceAggregatorTest : public ::testing::Test {
   AudienceAggregator aggregator_{BatchingPolicyFrom(config_), clock_};
 };
 
-TEST_F(AudienceAggregatorTest, PrefetchChangesNothing) {
-  const std::vector<HashedId> ids{Id(1), Id(2)};
-  aggregator_.Prefetch(kVipEmail, ids);  // no batch open yet
-  EXPECT_EQ(aggregator_.buffered_batches(), 0u);
-  aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 10);
-  aggregator_.Prefetch(kVipEmail, ids);
-  aggregator_.Prefetch(kChurnEmail, ids);
-  EXPECT_EQ(aggregator_.buffered_records(), 1u);
-  EXPECT_EQ(aggregator_.buffered_batches(), 1u);
-  aggregator_.Add(kVipEmail, "VIP", Id(2), MembershipOp::kAdd, 0, 11);
-  auto batches = aggregator_.FlushAll();
-  ASSERT_EQ(batches.size(), 1u);
-  EXPECT_EQ(Ids(batches[0].adds), ids);
-}
-
 TEST_F(AudienceAggregatorTest, AddThenRemoveLeavesOneRemove) {
   aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 10);
   aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kRemove, 0, 11);

@@ -14,7 +14,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,10 +68,6 @@ class AudienceAggregator {
   // sealed at once and comes out of the next TakeReady.
   HoldChange Add(const ListKey& key, std::string_view audience_name, const HashedId& id,
                  MembershipOp op, PartitionId partition, int64_t offset);
-
-  // Starts loading what Adds of `ids` to the open batch of `key` will touch (see
-  // RecordSet::Prefetch); nothing if no batch of `key` is open. Changes nothing.
-  void Prefetch(const ListKey& key, std::span<const HashedId> ids) const;
 
   // The batches due: sealed by size, or whose oldest change is at least max_age old. Cheap when
   // nothing is due (one clock read and two comparisons), so call it after every poll.

@@ -91,9 +91,6 @@ class RecordSet {
 
   // Records the change; the later change replaces the earlier one. True if the record is new.
   bool Upsert(const HashedId& id, MembershipOp op, PartitionId partition);
-  // Starts loading the part of the index an Upsert of `id` will probe, so a caller that knows
-  // its next records ahead can overlap those cache misses with other work. No effect otherwise.
-  void Prefetch(const HashedId& id) const;
   // Forgets the records whose latest change came from `partition`; returns how many.
   size_t DropPartition(PartitionId partition);
 
