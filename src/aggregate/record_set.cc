@@ -98,28 +98,33 @@ RecordEntry& RecordSet::Append() {
 
 bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId partition) {
   const HashedId id = Canonical(raw_id);
-  if (auto it = index_.find(id); it != index_.end()) {
-    RecordEntry& e = At(*it);
-    if (e.op != op) {
-      if (op == MembershipOp::kAdd) {
-        ++adds_;
-      } else {
-        --adds_;
-      }
-    }
+  // One probe for both outcomes: the index is cold in a large batch, and a find followed by an
+  // insert would walk it twice.
+  bool inserted = false;
+  auto it = index_.lazy_emplace(id, [&](const Index::constructor& construct) {
+    // Any growth of the index has happened by now, rehashing only the entries already in it;
+    // the new entry is in place before its position goes in.
+    RecordEntry& e = Append();
+    e.bytes = id.bytes;
+    e.length = id.length;
     e.op = op;
     e.partition = partition;
-    return false;
+    if (op == MembershipOp::kAdd) ++adds_;
+    construct(size_ - 1);
+    inserted = true;
+  });
+  if (inserted) return true;
+  RecordEntry& e = At(*it);
+  if (e.op != op) {
+    if (op == MembershipOp::kAdd) {
+      ++adds_;
+    } else {
+      --adds_;
+    }
   }
-  RecordEntry& e = Append();
-  e.bytes = id.bytes;
-  e.length = id.length;
   e.op = op;
   e.partition = partition;
-  if (op == MembershipOp::kAdd) ++adds_;
-  // The entry is in place before insertion so the index can hash it (and rehash on growth).
-  index_.insert(size_ - 1);
-  return true;
+  return false;
 }
 
 const RecordEntry* RecordSet::Find(const HashedId& raw_id) const {

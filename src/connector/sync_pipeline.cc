@@ -175,7 +175,8 @@ void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
     frontier_.Consumed(partition, message.offset());
     return;
   }
-  const identity::NormalizedIdentifiers ids = normalizer_.Normalize(event->identifiers);
+  identity::NormalizedIdentifiers& ids = normalized_;  // reused: no vectors allocated per message
+  normalizer_.Normalize(event->identifiers, ids);
   if (ids.empty()) {
     DeadLetterMessage(message, partition, ids.FirstInvalidReason());
     frontier_.Consumed(partition, message.offset());

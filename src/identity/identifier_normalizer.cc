@@ -65,6 +65,19 @@ IdentifierNormalizer::IdentifierNormalizer(HashAlgorithm algorithm, IdentityStat
 
 NormalizedIdentifiers IdentifierNormalizer::Normalize(const decode::RawIdentifiers& raw) const {
   NormalizedIdentifiers out;
+  Normalize(raw, out);
+  return out;
+}
+
+void IdentifierNormalizer::Normalize(const decode::RawIdentifiers& raw,
+                                     NormalizedIdentifiers& out) const {
+  out.email.clear();
+  out.maid.clear();
+  out.invalid_email = 0;
+  out.invalid_maid = 0;
+  out.invalid_hash = 0;
+  out.duplicates = 0;
+  out.first_invalid.reset();
   out.email.reserve(raw.email.size() + raw.email_sha256.size());
   out.maid.reserve(raw.idfa.size() + raw.gaid.size() + raw.maid_sha256.size());
   Accumulator acc(out);
@@ -84,7 +97,6 @@ NormalizedIdentifiers IdentifierNormalizer::Normalize(const decode::RawIdentifie
     if (out.invalid_maid > 0) stats_->CountInvalid(IdentifierErrc::kInvalidMaid, out.invalid_maid);
     if (out.invalid_hash > 0) stats_->CountInvalid(IdentifierErrc::kInvalidHash, out.invalid_hash);
   }
-  return out;
 }
 
 }  // namespace pinsync::identity

@@ -135,6 +135,31 @@ TEST(IdentifierNormalizer, FirstInvalidReasonForDeadLettering) {
   EXPECT_EQ(normalizer.Normalize(bad_email).FirstInvalidReason(), "invalid_email");
 }
 
+TEST(IdentifierNormalizer, ReusedResultIsReplacedNotAppendedTo) {
+  IdentifierNormalizer normalizer;
+  RawIdentifiers messy;
+  messy.email = {"ann@example.com", "bad", "ANN@example.com"};
+  messy.idfa = {"6D92078A-8246-4BA4-AE5B-76104861E7DC", "nope"};
+  RawIdentifiers clean;
+  clean.email_sha256 = {std::string(kBobSha256)};
+
+  NormalizedIdentifiers reused;
+  normalizer.Normalize(messy, reused);
+  EXPECT_THAT(Hexes(reused.email), ::testing::ElementsAre(kAnnSha256));
+  EXPECT_EQ(reused.duplicates, 1u);
+  normalizer.Normalize(clean, reused);
+  const NormalizedIdentifiers fresh = normalizer.Normalize(clean);
+  EXPECT_EQ(Hexes(reused.email), Hexes(fresh.email));
+  EXPECT_TRUE(reused.maid.empty());
+  EXPECT_EQ(reused.invalid_email, 0u);
+  EXPECT_EQ(reused.invalid_maid, 0u);
+  EXPECT_EQ(reused.duplicates, 0u);
+  EXPECT_FALSE(reused.first_invalid.has_value());
+  normalizer.Normalize(RawIdentifiers{}, reused);
+  EXPECT_TRUE(reused.empty());
+  EXPECT_EQ(reused.FirstInvalidReason(), "no_identifiers");
+}
+
 TEST(IdentifierNormalizer, ResultHoldsNoPlaintext) {
   // NormalizedIdentifiers has hashes and counts only: check the bytes of a result do not contain
   // the plaintext, even in unused HashedId bytes.

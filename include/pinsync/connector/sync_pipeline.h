@@ -170,6 +170,7 @@ class SyncPipeline {
 
   decode::DecoderSet decoders_;  // by topic: native, segment, mapped or avro
   identity::IdentifierNormalizer normalizer_;
+  identity::NormalizedIdentifiers normalized_;  // OnMessage's, reused from message to message
   aggregate::AudienceAggregator aggregator_;
   offsets::PartitionTable partitions_;
   offsets::OffsetFrontier frontier_;

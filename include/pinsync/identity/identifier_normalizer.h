@@ -17,6 +17,9 @@ class IdentifierNormalizer {
 
   // Pre-hashed email_sha256 / maid_sha256 pass through as SHA-256 whatever the algorithm.
   NormalizedIdentifiers Normalize(const decode::RawIdentifiers& raw) const;
+  // The same into `out`, replacing what it held but keeping its vectors' storage: a caller on the
+  // hot path reuses one `out` for every message instead of allocating two vectors each time.
+  void Normalize(const decode::RawIdentifiers& raw, NormalizedIdentifiers& out) const;
 
   HashAlgorithm algorithm() const { return algorithm_; }
 
