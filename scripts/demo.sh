@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start #1: install what building and running pinsync needs, build the pinsync binary (only
 # it: the tests, benchmarks and their tools are scripts/test.sh's), then run the embedded demo
-# (Kafka mock cluster + Pinterest sandbox). Arguments go to `pinsync demo` (see its --help).
+# (Kafka mock cluster + Pinterest sandbox). Arguments go to `pinsync demo` (see its --help), e.g.
+# --format segment or --format avro to publish the events as Segment calls or Avro records.
 #
 # While it prepares, it prints one line per step; the steps' own output goes to
 # $BUILD_DIR/demo-setup.log, and when a step fails its last lines are printed.

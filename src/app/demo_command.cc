@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "pinsync/app/commands.h"
 #include "pinsync/demo/demo_runner.h"
@@ -26,12 +27,21 @@ void AddDemoCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option("--partitions", options->partitions, "Partitions of the events topic")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  auto format_name = std::make_shared<std::string>("native");
+  cmd->add_option("--format", *format_name,
+                  "How the events are published: native JSON (docs/events.md), Segment Engage "
+                  "identify/track calls, or Avro with a schema registry started by the demo")
+      ->check(CLI::IsMember({"native", "segment", "avro"}))
+      ->capture_default_str();
   cmd->add_option("--max-records", options->max_records, "batching.max_records for the demo")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   cmd->add_flag(
       "--quiet", [options](int64_t) { options->progress = false; }, "No progress lines");
-  cmd->callback([&runner, options] {
+  cmd->callback([&runner, options, format_name] {
+    // IsMember has accepted only the names ParseEventFormat knows.
+    options->stream.format =
+        demo::ParseEventFormat(*format_name).value_or(demo::EventFormat::kNative);
     runner = [options] {
       spdlog::set_level(spdlog::level::warn);  // the demo prints its own progress
       return demo::RunDemo(*options, stdout);

@@ -63,7 +63,8 @@ void CheckInputs(const Config& config, std::string_view where, ConfigProblems& p
                    "every inputs entry names its topic");
     } else if (Contains(config.kafka.topics, input.topic)) {
       problems.Add(ConfigErrorKind::kInvalidValue, where, key + ".topic",
-                   "the topic is also in kafka.topics (read as native); list it in one place");
+                   "topic '" + input.topic +
+                       "' is also in kafka.topics (read as native there); list it in one place");
     } else if (!seen.insert(input.topic).second) {
       problems.Add(ConfigErrorKind::kInvalidValue, where, key + ".topic",
                    "the topic is listed twice in inputs; keep one entry");

@@ -49,6 +49,29 @@ void CheckRequired(const Config& config, const Assignments& assignments,
   }
 }
 
+// kafka.topics and inputs: each may be empty, not both. An entry without a topic is reported by
+// CheckInputs, and a refused kafka.topics where it was written, so neither is reported again here.
+void CheckSomeTopicIsRead(const Config& config, const Assignments& assignments,
+                          std::string_view source_name, ConfigProblems& problems) {
+  if (!config.kafka.topics.empty() || !config.inputs.empty()) return;
+  const Property* topics = nullptr;
+  for (const Property& p : Properties()) {
+    if (p.name == "kafka.topics") topics = &p;
+  }
+  if (topics == nullptr || assignments.Rejected(*topics)) return;
+  const std::string what =
+      "name at least one topic in kafka.topics (native events) or in an inputs entry (with its "
+      "format)";
+  for (auto a = assignments.values.rbegin(); a != assignments.values.rend(); ++a) {
+    if (a->property == topics) {  // written, as an empty list
+      problems.Add(ConfigErrorKind::kInvalidValue, a->where, "kafka.topics",
+                   "the list is empty and inputs lists no topic; " + what);
+      return;
+    }
+  }
+  problems.Add(ConfigErrorKind::kMissingRequired, source_name, "kafka.topics", what);
+}
+
 void CheckAcrossKeys(const Config& config, std::string_view source_name, ConfigProblems& problems) {
   const PinterestConfig& pin = config.pinterest;
   if (pin.retry_initial_backoff > pin.retry_max_backoff) {
@@ -82,6 +105,7 @@ Result<Config> LoadConfigString(std::string_view yaml, std::string_view source_n
   for (const Assignment& a : assignments.values) a.property->apply(config, a.audience_id, a.value);
 
   CheckRequired(config, assignments, source_name, problems);
+  CheckSomeTopicIsRead(config, assignments, source_name, problems);
   CheckAcrossKeys(config, source_name, problems);
   CheckInputs(config, source_name, problems);
   ResolveSecrets(config, env, assignments, source_name, problems);

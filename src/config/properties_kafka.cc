@@ -31,10 +31,12 @@ const Property kKafkaRows[] = {
     {.name = "kafka.topics",
      .type = PropertyType::kStringList,
      .default_text = "[]",
-     .description = "Topics carrying membership events (keyed by user id). At least one.",
-     .required = true,
+     .description = "Topics carrying membership events in the native format (keyed by user "
+                    "id). This list and inputs together name at least one topic; either alone "
+                    "is enough.",
+     // Not required by itself: a deployment may read only inputs: topics. CheckInputs reports a
+     // configuration that names no topic anywhere.
      .check = [](const PropertyValue& v) -> std::optional<std::string> {
-       if (v.list.empty()) return "the list is empty; name at least one topic";
        for (const auto& t : v.list) {
          if (t.empty()) return "a topic name is empty";
        }

@@ -140,8 +140,10 @@ std::string RenderConfigReference() {
         out +=
             "Topics read in a format other than native (docs/events.md), as a YAML list: `<n>` "
             "is the entry's position (`inputs.0.topic` is the first entry's topic). Topics in "
-            "`kafka.topics` stay native; one consumer group reads them all. Entries are set in "
-            "the file only: environment overrides do not apply to them.\n\n"
+            "`kafka.topics` stay native; one consumer group reads them all. Either list alone is "
+            "enough: together they name at least one topic, and a topic is in one of them "
+            "only. Entries are set in the file only: environment overrides do not apply to "
+            "them.\n\n"
             "```yaml\ninputs:\n  - topic: engage-audiences\n    format: segment\n"
             "  - topic: crm-membership\n    format: mapped\n    mapping:\n"
             "      audience_id: /segment/id\n      op: /action\n      add_values: [joined]\n"

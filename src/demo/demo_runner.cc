@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "demo_inputs.h"
 #include "pinsync/demo/truth_check.h"
 #include "pinsync/kafka/admin.h"
 #include "pinsync/kafka/dead_letter_producer.h"
@@ -65,8 +66,20 @@ int RunDemo(const DemoOptions& options, std::FILE* out) {
   }
   Say(out, fmt::format("demo: Kafka (mock cluster) at {}, Pinterest sandbox at {}", bootstraps,
                        (*server)->base_url()));
+  auto input = PrepareInput(options.stream.format, kTopic);
+  if (!input.ok()) {
+    Say(out, "demo: cannot prepare the " + std::string(ToString(options.stream.format)) +
+                 " input: " + input.error().message);
+    return 1;
+  }
+  if (input->registry) {
+    Say(out, fmt::format("demo: schema registry at {}, the events' schema has id {}",
+                         input->registry->url(), input->schema_id));
+  }
 
-  MembershipStream stream(options.stream);
+  StreamOptions stream_options = options.stream;
+  stream_options.avro_schema_id = input->schema_id;
+  MembershipStream stream(stream_options);
   {
     auto producer = kafka::EventProducer::Create(bootstraps);
     if (!producer.ok()) {
@@ -84,15 +97,16 @@ int RunDemo(const DemoOptions& options, std::FILE* out) {
       return 1;
     }
   }
-  Say(out, fmt::format("demo: published {} membership events for {} audiences across {} "
-                       "partitions ({} malformed on purpose)",
-                       stream.produced(), stream.audiences().size(), options.partitions,
-                       stream.malformed()));
+  Say(out,
+      fmt::format("demo: published {} membership events ({}) for {} audiences across {} "
+                  "partitions ({} malformed on purpose, {} to be skipped)",
+                  stream.produced(), ToString(options.stream.format), stream.audiences().size(),
+                  options.partitions, stream.malformed(), stream.expected_skips()));
 
   config::Config cfg;
   cfg.kafka.bootstrap_servers = bootstraps;
   cfg.kafka.group_id = kGroup;
-  cfg.kafka.topics = {kTopic};
+  ConfigureInput(*input, kTopic, cfg);
   cfg.kafka.dead_letter_topic = kDeadLetterTopic;
   cfg.kafka.commit_interval = std::chrono::milliseconds(500);
   cfg.pinterest.api_base_url = (*server)->base_url();

@@ -3,7 +3,10 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
+
+#include "upper_case.h"
 
 namespace pinsync::demo {
 namespace {
@@ -31,9 +34,18 @@ std::string Uuid(std::mt19937_64& rng) {
   return out;
 }
 
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
+// Segment audience keys are snake_cased names ("VIP shoppers": vip_shoppers); Engage names
+// the audience by its key, so the lists are named after it.
+std::string SnakeCase(const std::string& name) {
+  std::string key;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!key.empty() && key.back() != '_') {
+      key += '_';
+    }
+  }
+  return key;
 }
 
 }  // namespace
@@ -58,6 +70,9 @@ MembershipStream::MembershipStream(StreamOptions options) : options_(options), r
       audiences_.push_back({kAudiences[i].first, kAudiences[i].second});
     } else {  // benchmarks want many lists; past the named ones, numbered segments
       audiences_.push_back({"segment_" + std::to_string(i), "Segment " + std::to_string(i)});
+    }
+    if (options_.format == EventFormat::kSegment) {
+      audiences_.back().name = SnakeCase(audiences_.back().name);
     }
   }
   const size_t user_count =
@@ -85,7 +100,13 @@ std::optional<GeneratedMessage> MembershipStream::Next() {
   if (produced_ >= options_.events) return std::nullopt;
   ++produced_;
   std::uniform_real_distribution<double> unit(0, 1);
-  return unit(rng_) < options_.malformed_share ? Malformed() : Valid();
+  if (unit(rng_) < options_.malformed_share) return Malformed();
+  // Engage's destinations also receive identify calls about other traits: pinsync skips them.
+  constexpr double kOtherTraitsShare = 0.02;
+  if (options_.format == EventFormat::kSegment && unit(rng_) < kOtherTraitsShare) {
+    return SegmentOtherTraits(users_[rng_() % users_.size()]);
+  }
+  return Valid();
 }
 
 std::string MembershipStream::Messy(const std::string& canonical) {
@@ -121,6 +142,14 @@ GeneratedMessage MembershipStream::Valid() {
   const Audience& audience = audiences_[rng_() % audiences_.size()];
   std::uniform_real_distribution<double> unit(0, 1);
   const bool add = unit(rng_) >= options_.remove_share;
+  switch (options_.format) {
+    case EventFormat::kSegment:
+      return SegmentCall(user, audience, add);
+    case EventFormat::kAvro:
+      return AvroRecord(user, audience, add);
+    case EventFormat::kNative:
+      break;
+  }
 
   std::string ids;
   auto field = [&ids](const char* name, const std::string& value) {
@@ -156,6 +185,14 @@ GeneratedMessage MembershipStream::Valid() {
 GeneratedMessage MembershipStream::Malformed() {
   const User& user = users_[rng_() % users_.size()];
   const Audience& audience = audiences_[rng_() % audiences_.size()];
+  switch (options_.format) {
+    case EventFormat::kSegment:
+      return SegmentMalformed(user, audience);
+    case EventFormat::kAvro:
+      return AvroMalformed(user, audience);
+    case EventFormat::kNative:
+      break;
+  }
   const std::string head = "{\"audience_id\":\"" + audience.id + "\",";
   std::string value;
   std::string reason;
@@ -189,8 +226,13 @@ GeneratedMessage MembershipStream::Malformed() {
       reason = "invalid_utf8";
       break;
   }
+  return Rejected(user.id, std::move(value), reason);
+}
+
+GeneratedMessage MembershipStream::Rejected(const std::string& key, std::string value,
+                                            const std::string& reason) {
   ++dead_letters_[reason];
-  return GeneratedMessage{user.id, std::move(value), reason};
+  return GeneratedMessage{key, std::move(value), reason};
 }
 
 }  // namespace pinsync::demo

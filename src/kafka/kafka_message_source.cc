@@ -35,7 +35,7 @@ Result<internal::ConfPtr, KafkaError> BuildConsumerConf(const config::KafkaConfi
                                                         const std::string& client_id) {
   if (config.topics.empty()) {
     return Unexpected{KafkaError{KafkaErrorCode::kInvalidConfig,
-                                 "kafka.topics is empty; list at least one topic to consume", 0}};
+                                 "no topic to consume; list one in kafka.topics or inputs", 0}};
   }
   for (const auto& managed : kManaged) {
     if (config.properties.count(std::string(managed.name)) != 0) {

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "config_test_support.h"
@@ -129,13 +130,68 @@ TEST(InputsConfig, BadPointerEscapeIsReported) {
 
 TEST(InputsConfig, TopicRules) {
   EXPECT_THAT(ErrorOf(Load("inputs:\n  - topic: membership\n    format: segment\n")),
-              HasSubstr("inputs.0.topic: invalid value: the topic is also in kafka.topics"));
+              HasSubstr("inputs.0.topic: invalid value: topic 'membership' is also in "
+                        "kafka.topics"));
   EXPECT_THAT(ErrorOf(Load("inputs:\n  - {topic: a, format: segment}\n"
                            "  - {topic: a, format: segment}\n")),
               HasSubstr("inputs.1.topic: invalid value: the topic is listed twice"));
   EXPECT_THAT(ErrorOf(Load("inputs:\n  - format: segment\n")), HasSubstr("inputs.0.topic"));
   EXPECT_THAT(ErrorOf(Load("inputs:\n  - {topic: a, format: segment, mapping: {op: /x}}\n")),
               HasSubstr("inputs.0.mapping: invalid value: a mapping applies to the mapped"));
+}
+
+// A configuration without kafka: topics, so that either list alone can be tried.
+Result<Config> LoadWithoutKafkaTopics(const std::string& extra) {
+  return LoadConfigString("kafka:\n  bootstrap_servers: localhost:9092\n" + extra +
+                              "pinterest:\n  ad_account_id: \"549755885175\"\n",
+                          "f.yaml", TokenEnv());
+}
+
+TEST(InputsConfig, InputsAloneNameEnoughTopics) {
+  auto c = LoadWithoutKafkaTopics("inputs:\n  - {topic: engage, format: segment}\n");
+  ASSERT_TRUE(c.ok()) << ErrorOf(c);
+  EXPECT_TRUE(c->kafka.topics.empty());
+  EXPECT_EQ(c->ConsumedTopics(), std::vector<std::string>{"engage"});
+
+  // An empty kafka.topics beside inputs is allowed too (e.g. a chart's values emptied).
+  auto empty_list =
+      LoadWithoutKafkaTopics("  topics: []\ninputs:\n  - {topic: engage, format: segment}\n");
+  ASSERT_TRUE(empty_list.ok()) << ErrorOf(empty_list);
+  EXPECT_EQ(empty_list->ConsumedTopics(), std::vector<std::string>{"engage"});
+}
+
+TEST(InputsConfig, KafkaTopicsAloneNameEnoughTopics) {
+  auto c = Load("");
+  ASSERT_TRUE(c.ok()) << ErrorOf(c);
+  EXPECT_EQ(c->ConsumedTopics(), std::vector<std::string>{"membership"});
+}
+
+TEST(InputsConfig, NoTopicAnywhereIsReportedOnce) {
+  const std::string missing = ErrorOf(LoadWithoutKafkaTopics(""));
+  EXPECT_THAT(missing, HasSubstr("f.yaml: kafka.topics: missing required key: name at least one "
+                                 "topic in kafka.topics (native events) or in an inputs entry"));
+  EXPECT_EQ(std::count(missing.begin(), missing.end(), '\n'), 0) << missing;
+
+  // Written as an empty list: reported where it was written.
+  const std::string empty = ErrorOf(LoadWithoutKafkaTopics("  topics: []\n"));
+  EXPECT_THAT(empty, HasSubstr("f.yaml:3: kafka.topics: invalid value: the list is empty and "
+                               "inputs lists no topic"));
+  EXPECT_THAT(empty, Not(HasSubstr("missing required key")));
+
+  // An entry without its topic is that entry's problem, not a missing kafka.topics.
+  const std::string no_topic = ErrorOf(LoadWithoutKafkaTopics("inputs:\n  - format: segment\n"));
+  EXPECT_THAT(no_topic, HasSubstr("inputs.0.topic: missing required key"));
+  EXPECT_THAT(no_topic, Not(HasSubstr("kafka.topics")));
+}
+
+TEST(InputsConfig, TopicInBothListsIsNamed) {
+  const std::string err = ErrorOf(LoadWithoutKafkaTopics(
+      "  topics: [a, shared]\ninputs:\n  - {topic: b, format: segment}\n"
+      "  - {topic: shared, format: mapped, mapping: {audience_id: /a, member: /m, "
+      "identifiers: {email: /e}}}\n"));
+  EXPECT_THAT(err, HasSubstr("inputs.1.topic: invalid value: topic 'shared' is also in "
+                             "kafka.topics (read as native there); list it in one place"));
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 0) << err;
 }
 
 TEST(InputsConfig, AvroNeedsTheRegistry) {

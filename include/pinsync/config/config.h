@@ -21,7 +21,7 @@ using Millis = std::chrono::milliseconds;
 struct KafkaConfig {
   std::string bootstrap_servers;     // kafka.bootstrap_servers (required)
   std::string group_id = "pinsync";  // kafka.group_id
-  std::vector<std::string> topics;   // kafka.topics (required, non-empty)
+  std::vector<std::string> topics;   // kafka.topics (native; it or inputs: names one)
   std::string dead_letter_topic;     // kafka.dead_letter_topic (empty: count and skip)
   std::string registry_topic = "pinsync-registry";  // kafka.registry_topic (empty: no registry)
   Millis commit_interval{5000};                     // kafka.commit_interval

@@ -13,11 +13,24 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pinsync/common/model.h"
 
 namespace pinsync::demo {
+
+// How the stream's messages are written (docs/events.md): the native JSON contract, Segment
+// Engage identify/track calls, or Avro records in the Confluent wire format.
+enum class EventFormat { kNative, kSegment, kAvro };
+
+std::string_view ToString(EventFormat format);
+// The format named native, segment or avro; nullopt for any other text.
+std::optional<EventFormat> ParseEventFormat(std::string_view name);
+
+// The Avro schema of the stream's records in format kAvro: the native event's fields, read with
+// the avro format's default (native) field names.
+std::string_view MembershipAvroSchema();
 
 struct StreamOptions {
   size_t events = 20000;
@@ -26,6 +39,8 @@ struct StreamOptions {
   uint64_t seed = 42;
   double malformed_share = 0.005;
   double remove_share = 0.35;
+  EventFormat format = EventFormat::kNative;
+  int32_t avro_schema_id = 1;  // kAvro: the registry's id of MembershipAvroSchema()
 };
 
 struct Audience {
@@ -35,7 +50,7 @@ struct Audience {
 
 struct GeneratedMessage {
   std::string key;    // the user id
-  std::string value;  // JSON (or, for a malformed message, whatever it is)
+  std::string value;  // in the stream's format (or, for a malformed message, whatever it is)
   // For a malformed message: the reason the connector must dead-letter it with.
   std::optional<std::string> expected_reason;
 };
@@ -63,6 +78,9 @@ class MembershipStream {
   // Expected dead letters by reason.
   const std::map<std::string, uint64_t>& expected_dead_letters() const { return dead_letters_; }
   uint64_t malformed() const;
+  // Messages the connector must skip, neither delivered nor dead-lettered (kSegment: identify
+  // calls about other traits).
+  uint64_t expected_skips() const { return skips_; }
   size_t produced() const { return produced_; }
 
  private:
@@ -75,6 +93,14 @@ class MembershipStream {
   };
   GeneratedMessage Valid();
   GeneratedMessage Malformed();
+  // The other formats (membership_formats.cc): the same change as Valid() would make, written
+  // as a Segment call or an Avro record, and each format's own malformed messages.
+  GeneratedMessage SegmentCall(const User& user, const Audience& audience, bool add);
+  GeneratedMessage SegmentOtherTraits(const User& user);
+  GeneratedMessage SegmentMalformed(const User& user, const Audience& audience);
+  GeneratedMessage AvroRecord(const User& user, const Audience& audience, bool add);
+  GeneratedMessage AvroMalformed(const User& user, const Audience& audience);
+  GeneratedMessage Rejected(const std::string& key, std::string value, const std::string& reason);
   void Apply(const std::string& audience, ListType type, const std::string& hex, bool add);
   std::string Messy(const std::string& canonical);
 
@@ -84,6 +110,7 @@ class MembershipStream {
   std::vector<User> users_;
   std::map<ListId, ListTruth> truth_;
   std::map<std::string, uint64_t> dead_letters_;
+  uint64_t skips_ = 0;
   size_t produced_ = 0;
 };
 
