@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "pinsync/app/commands.h"
+#include "pinsync/app/signals.h"
 #include "pinsync/demo/demo_runner.h"
 
 namespace pinsync::app {
@@ -31,9 +32,15 @@ void AddDemoCommand(CLI::App& app, CommandRunner& runner) {
       ->capture_default_str();
   cmd->add_flag(
       "--quiet", [options](int64_t) { options->progress = false; }, "No progress lines");
-  cmd->callback([&runner, options] {
-    runner = [options] {
+  cmd->add_option("--status-listen", options->status_listen,
+                  "host:port of the status page while the demo runs (loopback; port 0: any)")
+      ->capture_default_str();
+  auto hold = std::make_shared<bool>(false);
+  cmd->add_flag("--hold", *hold, "After the verdict, keep serving the status page until Ctrl-C");
+  cmd->callback([&runner, options, hold] {
+    runner = [options, hold] {
       spdlog::set_level(spdlog::level::warn);  // the demo prints its own progress
+      if (*hold) options->hold_until = &InstallStopSignals();
       return demo::RunDemo(*options, stdout);
     };
   });

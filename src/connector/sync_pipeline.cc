@@ -77,7 +77,8 @@ void SyncPipeline::Assign(const std::vector<TopicPartition>& partitions) {
 void SyncPipeline::SetGroupPartitionCount(size_t total) {
   if (total == 0) return;
   const size_t mine = frontier_.assigned_partitions().size();
-  sink_.SetBudgetShare(static_cast<double>(std::min(mine, total)) / static_cast<double>(total));
+  budget_share_ = static_cast<double>(std::min(mine, total)) / static_cast<double>(total);
+  sink_.SetBudgetShare(budget_share_);
 }
 
 size_t SyncPipeline::embargoed_partitions() const {

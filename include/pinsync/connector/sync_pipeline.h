@@ -129,6 +129,8 @@ class SyncPipeline {
   }
   // True once the consumer group gave this member an assignment (even an empty one).
   bool joined() const { return joined_; }
+  // The share of pinterest.requests_per_minute last given to the sink (SetGroupPartitionCount).
+  double budget_share() const { return budget_share_; }
   size_t assigned_partitions() const { return frontier_.assigned_partitions().size(); }
   // Recomputes the per-audience pending figures and publishes every per-audience metric. Run by
   // Pump when batches moved and at least once a second; public for tests and the status page.
@@ -214,6 +216,7 @@ class SyncPipeline {
   bool audience_batches_moved_ = false;  // pending figures are stale
   std::optional<SteadyTime> audiences_refreshed_at_;
   bool joined_ = false;
+  double budget_share_ = 1.0;
 };
 
 }  // namespace pinsync::connector
