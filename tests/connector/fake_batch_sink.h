@@ -29,6 +29,9 @@ class FakeBatchSink final : public pinterest::BatchSink {
     return out;
   }
   size_t PendingRecords() const override { return pending_records_; }
+  // What PinterestView answers (the status page's Pinterest columns).
+  std::vector<pinterest::ListView> views;
+  std::vector<pinterest::ListView> PinterestView() const override { return views; }
   void Stop() override {}
   void SetBudgetShare(double share) override { budget_share_ = share; }
   double budget_share() const { return budget_share_; }
