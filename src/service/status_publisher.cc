@@ -16,8 +16,9 @@ namespace {
 // What the snapshot needs from the registry's process metrics (read, never written here).
 struct ProcessFigures {
   std::optional<double> lag;
-  double requests = 0;                            // every request sent to Pinterest (any answer)
-  double requests_2xx = 0;                        // ... that Pinterest answered 2xx
+  double rebalances = 0;    // rebalance callbacks: a join completed, even with no partitions
+  double requests = 0;      // every request sent to Pinterest (any answer)
+  double requests_2xx = 0;  // ... that Pinterest answered 2xx
   std::map<std::string, bool> held;               // by ad account
   std::map<std::string, double> token_refreshes;  // by result
 };
@@ -32,7 +33,9 @@ std::string Label(const prometheus::ClientMetric& metric, const std::string& nam
 ProcessFigures ReadProcessFigures(prometheus::Registry& registry) {
   ProcessFigures out;
   for (const auto& family : registry.Collect()) {
-    if (family.name == "pinsync_kafka_consumer_lag_messages") {
+    if (family.name == "pinsync_kafka_rebalances_total") {
+      for (const auto& m : family.metric) out.rebalances += m.counter.value;
+    } else if (family.name == "pinsync_kafka_consumer_lag_messages") {
       for (const auto& m : family.metric) out.lag = out.lag.value_or(0) + m.gauge.value;
     } else if (family.name == "pinsync_pinterest_requests_total") {
       for (const auto& m : family.metric) {
@@ -89,11 +92,13 @@ metrics::StatusSnapshot StatusPublisher::Assemble() {
   s.version = kVersion;
   s.taken_unix = static_cast<double>(clock_.WallMillis()) / 1000.0;
   s.uptime_seconds = std::max(0.0, s.taken_unix - started_unix_);
-  s.joined = pipeline_.joined();
   s.assigned_partitions = pipeline_.assigned_partitions();
   s.audience_series_folded = pipeline_.audience_stats().folded();
 
   const ProcessFigures figures = ReadProcessFigures(registry_);
+  // Joined: partitions were assigned, or the consumer saw a rebalance (a member of a group with
+  // more members than partitions joins with none, and the pipeline never hears of it).
+  s.joined = pipeline_.joined() || figures.rebalances > 0;
   s.consumer_lag = figures.lag;
   s.credentials_accepted = figures.requests_2xx > 0;
   request_samples_.emplace_back(now, figures.requests);

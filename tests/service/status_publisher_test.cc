@@ -4,6 +4,7 @@
 #include "pinsync/service/status_publisher.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
 #include "connector/fake_batch_sink.h"
@@ -49,6 +50,19 @@ TEST_F(StatusPublisherTest, ReadyOnceJoinedAndPinterestAnswered2xxUntilEveryAcco
   stats_.Blocked("123").Set(1);
   EXPECT_NE(Readiness().reason.find("every ad account"), std::string::npos);
   EXPECT_EQ(board_.Latest()->token_state, "refused (every ad account held)");
+}
+
+TEST_F(StatusPublisherTest, ARebalanceWithNoPartitionsStillCountsAsJoined) {
+  EXPECT_FALSE(publisher_->Assemble().joined);
+  prometheus::BuildCounter()
+      .Name("pinsync_kafka_rebalances_total")
+      .Help("rebalance callbacks")
+      .Register(registry_)
+      .Add({})
+      .Increment();
+  const metrics::StatusSnapshot s = publisher_->Assemble();
+  EXPECT_TRUE(s.joined) << "a member beyond the partition count joins with none";
+  EXPECT_EQ(s.assigned_partitions, 0u);
 }
 
 TEST_F(StatusPublisherTest, RowsJoinPipelineFiguresWithPinterestsView) {
