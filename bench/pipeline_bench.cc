@@ -3,6 +3,7 @@
 // ceiling the connector's own code puts on throughput.
 
 #include <benchmark/benchmark.h>
+#include <prometheus/registry.h>
 
 #include <memory>
 #include <vector>
@@ -36,6 +37,8 @@ class AckingSink final : public pinterest::BatchSink {
   std::vector<std::pair<pinterest::DeliveryOutcome, aggregate::Batch>> done_;
 };
 
+// state.range(1): 1 registers the per-audience metrics (PipelineStats::registry), as `pinsync run`
+// does, so their publishing (once a second and when batches move) is in the figure.
 void BM_PipelinePerMessage(benchmark::State& state) {
   // A realistic stream, decoded from its JSON each time as the connector would.
   demo::MembershipStream stream(
@@ -50,7 +53,10 @@ void BM_PipelinePerMessage(benchmark::State& state) {
   cfg.batching.max_records = static_cast<size_t>(state.range(0));
   ManualClock clock;
   AckingSink sink;
-  auto pipeline = std::make_unique<connector::SyncPipeline>(cfg, clock, sink, nullptr);
+  prometheus::Registry registry;
+  connector::PipelineStats stats;
+  if (state.range(1) != 0) stats.registry = &registry;
+  auto pipeline = std::make_unique<connector::SyncPipeline>(cfg, clock, sink, nullptr, stats);
   pipeline->Assign({tp});
   size_t i = 0;
   for (auto _ : state) {
@@ -59,7 +65,7 @@ void BM_PipelinePerMessage(benchmark::State& state) {
     if (i == messages.size()) {
       // Next lap over the same offsets: start a fresh pipeline outside the timing.
       state.PauseTiming();
-      pipeline = std::make_unique<connector::SyncPipeline>(cfg, clock, sink, nullptr);
+      pipeline = std::make_unique<connector::SyncPipeline>(cfg, clock, sink, nullptr, stats);
       pipeline->Assign({tp});
       i = 0;
       state.ResumeTiming();
@@ -69,7 +75,7 @@ void BM_PipelinePerMessage(benchmark::State& state) {
   state.counters["msgs_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_PipelinePerMessage)->Arg(1900)->Arg(100000);
+BENCHMARK(BM_PipelinePerMessage)->Args({1900, 0})->Args({100000, 0})->Args({1900, 1});
 
 }  // namespace
 

@@ -37,6 +37,7 @@ TEST_PACKAGES=(
   libbenchmark-dev          # benchmarks
   prometheus                # promtool for alert/recording rule checks
   python3 unzip             # deploy checks; unzip also unpacks helm (scripts/install-helm.sh)
+  chromium                  # headless browser for the status page test (screenshot artifact)
 )
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }

@@ -233,4 +233,10 @@ std::optional<SteadyTime> AudienceAggregator::NextDeadline() const {
   return deadlines_.begin()->first;
 }
 
+void AudienceAggregator::ForEachBuffered(
+    const std::function<void(const ListKey&, size_t, SteadyTime)>& visit) const {
+  for (const auto& [key, batch] : open_) visit(key, batch->records.size(), batch->opened_at);
+  for (const auto& batch : sealed_) visit(batch->key, batch->records.size(), batch->opened_at);
+}
+
 }  // namespace pinsync::aggregate

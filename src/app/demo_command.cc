@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pinsync/app/commands.h"
+#include "pinsync/app/signals.h"
 #include "pinsync/demo/demo_runner.h"
 
 namespace pinsync::app {
@@ -38,12 +39,18 @@ void AddDemoCommand(CLI::App& app, CommandRunner& runner) {
       ->capture_default_str();
   cmd->add_flag(
       "--quiet", [options](int64_t) { options->progress = false; }, "No progress lines");
-  cmd->callback([&runner, options, format_name] {
+  cmd->add_option("--status-listen", options->status_listen,
+                  "host:port of the status page while the demo runs (loopback; port 0: any)")
+      ->capture_default_str();
+  auto hold = std::make_shared<bool>(false);
+  cmd->add_flag("--hold", *hold, "After the verdict, keep serving the status page until Ctrl-C");
+  cmd->callback([&runner, options, format_name, hold] {
     // IsMember has accepted only the names ParseEventFormat knows.
     options->stream.format =
         demo::ParseEventFormat(*format_name).value_or(demo::EventFormat::kNative);
-    runner = [options] {
+    runner = [options, hold] {
       spdlog::set_level(spdlog::level::warn);  // the demo prints its own progress
+      if (*hold) options->hold_until = &InstallStopSignals();
       return demo::RunDemo(*options, stdout);
     };
   });

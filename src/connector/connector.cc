@@ -43,9 +43,12 @@ StopReason Connector::Run(const std::atomic<bool>& stop) {
   while (!stop.load(std::memory_order_relaxed)) {
     if (!Step(kPollTimeout)) {
       source_.Close();
+      if (step_observer_) step_observer_(true);
       return StopReason::kFatalSourceError;
     }
+    if (step_observer_) step_observer_(false);
   }
+  if (step_observer_) step_observer_(true);
   Shutdown();
   return StopReason::kRequested;
 }

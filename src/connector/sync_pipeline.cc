@@ -37,6 +37,13 @@ std::string RecordLetterValue(const aggregate::Batch& batch, const aggregate::Ba
 
 double Seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
+// Per-audience errored reasons for records Pinterest did not take (see the metrics contract).
+constexpr std::string_view kRejectedReason = "rejected";
+constexpr std::string_view kListFullReason = "list_full";
+constexpr std::string_view kFailedReason = "failed";  // a failure that named no reason
+// How often the per-audience figures are published when no batch moved (the ages still grow).
+constexpr auto kAudienceRefreshInterval = std::chrono::seconds(1);
+
 }  // namespace
 
 SyncPipeline::SyncPipeline(const config::Config& config, const Clock& clock,
@@ -50,12 +57,14 @@ SyncPipeline::SyncPipeline(const config::Config& config, const Clock& clock,
       stats_(stats.connector),
       decoders_(config, stats.decoder),
       normalizer_(config.identifiers.hash_algorithm, stats.identity),
-      aggregator_(aggregate::BatchingPolicyFrom(config), clock) {}
+      aggregator_(aggregate::BatchingPolicyFrom(config), clock),
+      audiences_(config.metrics.max_audience_series, stats.registry) {}
 
 SyncPipeline::~SyncPipeline() = default;
 
 void SyncPipeline::Assign(const std::vector<TopicPartition>& partitions) {
   const SteadyTime until = clock_.Now() + config_.PartitionHandoffDelay();
+  joined_ = true;
   for (const auto& tp : partitions) {
     const aggregate::PartitionId id = partitions_.Intern(tp);
     frontier_.Assign(id);
@@ -68,7 +77,8 @@ void SyncPipeline::Assign(const std::vector<TopicPartition>& partitions) {
 void SyncPipeline::SetGroupPartitionCount(size_t total) {
   if (total == 0) return;
   const size_t mine = frontier_.assigned_partitions().size();
-  sink_.SetBudgetShare(static_cast<double>(std::min(mine, total)) / static_cast<double>(total));
+  budget_share_ = static_cast<double>(std::min(mine, total)) / static_cast<double>(total);
+  sink_.SetBudgetShare(budget_share_);
 }
 
 size_t SyncPipeline::embargoed_partitions() const {
@@ -116,6 +126,7 @@ void SyncPipeline::DropBuffered(const std::vector<TopicPartition>& partitions) {
     aggregator_.DropPartition(*id);
     ids.push_back(*id);
   }
+  audience_batches_moved_ = true;
   WithdrawFromDelivery(ids);
   UpdateGauges();
 }
@@ -153,6 +164,7 @@ void SyncPipeline::Forget(const std::vector<TopicPartition>& partitions) {
     for (auto& [_, flight] : in_flight_) std::erase_if(flight.holds, of_p);
     for (auto& [_, settlement] : settlements_) std::erase_if(settlement.holds, of_p);
   }
+  audience_batches_moved_ = true;
   // Lost partitions come here without DropBuffered; for revoked ones this withdraws nothing new.
   WithdrawFromDelivery(ids);
   UpdateGauges();
@@ -177,15 +189,20 @@ void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
   }
   identity::NormalizedIdentifiers& ids = normalized_;  // reused: no vectors allocated per message
   normalizer_.Normalize(event->identifiers, ids);
+  AudienceStats::Series& audience = audiences_.For(event->audience_id);
   if (ids.empty()) {
+    audiences_.CountNotSynced(audience, ids.FirstInvalidReason());
     DeadLetterMessage(message, partition, ids.FirstInvalidReason());
     frontier_.Consumed(partition, message.offset());
     return;
   }
+  // Some identifiers were dropped, the rest go on: the dropped ones are not synced.
+  if (ids.first_invalid) audiences_.CountNotSynced(audience, ids.FirstInvalidReason());
   const std::string& account = config_.AdAccountFor(event->audience_id);
   for (ListType type : {ListType::kEmail, ListType::kMaid}) {
     const auto& hashes = ids.For(type);
     if (hashes.empty()) continue;
+    audiences_.CountChange(audience, type, event->op, hashes.size());
     const aggregate::ListKey key{account, event->audience_id, type};
     for (const HashedId& id : hashes) {
       aggregate::HoldChange change =
@@ -221,20 +238,22 @@ void SyncPipeline::DeadLetterMessage(const kafka::ConsumedMessage& message,
 }
 
 void SyncPipeline::DeadLetterRecords(const aggregate::Batch& batch, const RecordOps& records,
-                                     std::string_view reason, Holds holds) {
-  if (stats_) stats_->DeadLetter(reason).Increment(static_cast<double>(records.size()));
+                                     Holds holds) {
+  if (stats_) {
+    for (const auto& letter : records) stats_->DeadLetter(letter.reason).Increment();
+  }
   if (dead_letters_ == nullptr || records.empty()) {
     if (!records.empty()) {
       spdlog::warn("dropped {} records of batch {} for audience {} ({}): {} (no dead-letter topic)",
                    records.size(), batch.id, batch.key.audience_id, ToString(batch.key.list_type),
-                   reason);
+                   records.front().reason);
     }
     ReleaseHolds(holds);
     return;
   }
   std::vector<Letter> letters;
   letters.reserve(records.size());
-  for (const auto& [record, op] : records) {
+  for (const auto& [record, op, reason] : records) {
     int64_t offset = -1;
     for (const auto& [p, off] : batch.lowest_offsets) {
       if (p == record.partition) offset = off;
@@ -272,7 +291,10 @@ void SyncPipeline::ProduceLetter(uint64_t token) {
 void SyncPipeline::Submit(std::vector<aggregate::Batch> batches) {
   for (auto& batch : batches) {
     batch.not_before = EmbargoFor(batch);
-    InFlight flight{batch.lowest_offsets, clock_.Now(), batch.size()};
+    InFlight flight{batch.lowest_offsets, clock_.Now(),
+                    batch.size(),         &audiences_.For(batch.key.audience_id),
+                    batch.key.list_type,  batch.opened_at};
+    audience_batches_moved_ = true;
     in_flight_records_ += flight.records;
     if (stats_) stats_->batch_records.Observe(static_cast<double>(batch.size()));
     ++counters_.batches_submitted;
@@ -315,13 +337,15 @@ bool SyncPipeline::SettleDeliveries() {
       in_flight_.erase(m);
     }
     const uint64_t settled_batches = 1 + outcome.merged_batch_ids.size();
+    audience_batches_moved_ = true;
+    CountSettledRecords(outcome, batch, flight);
     if (outcome.status == pinterest::DeliveryStatus::kAcknowledged) {
       counters_.batches_acknowledged += settled_batches;
       if (stats_) {
         stats_->batches_acknowledged.Increment(static_cast<double>(settled_batches));
         stats_->ack_latency.Observe(Seconds(clock_.Now() - flight.submitted_at));
       }
-      if (outcome.rejected.empty()) {
+      if (outcome.rejected.empty() && outcome.refused_list_full.empty()) {
         ReleaseHolds(flight.holds);
       } else {
         counters_.records_rejected += outcome.rejected.size();
@@ -329,12 +353,17 @@ bool SyncPipeline::SettleDeliveries() {
           stats_->records_rejected.Increment(static_cast<double>(outcome.rejected.size()));
         absl::flat_hash_set<HashedId> adds;
         for (const auto& record : batch.adds) adds.insert(record.id);
-        RecordOps rejected;
+        RecordOps letters;
         for (const auto& record : outcome.rejected) {
-          rejected.emplace_back(
-              record, adds.contains(record.id) ? MembershipOp::kAdd : MembershipOp::kRemove);
+          letters.push_back({record,
+                             adds.contains(record.id) ? MembershipOp::kAdd : MembershipOp::kRemove,
+                             outcome.reason});
         }
-        DeadLetterRecords(batch, rejected, outcome.reason, std::move(flight.holds));
+        // Adds refused at Pinterest's record cap: dead-lettered like rejected ones.
+        for (const auto& record : outcome.refused_list_full) {
+          letters.push_back({record, MembershipOp::kAdd, kListFullReason});
+        }
+        DeadLetterRecords(batch, letters, std::move(flight.holds));
       }
     } else {
       counters_.batches_failed += settled_batches;
@@ -345,12 +374,43 @@ bool SyncPipeline::SettleDeliveries() {
           batch.size());
       RecordOps all;
       all.reserve(batch.size());
-      for (const auto& record : batch.adds) all.emplace_back(record, MembershipOp::kAdd);
-      for (const auto& record : batch.removes) all.emplace_back(record, MembershipOp::kRemove);
-      DeadLetterRecords(batch, all, outcome.reason, std::move(flight.holds));
+      for (const auto& record : batch.adds) {
+        all.push_back({record, MembershipOp::kAdd, outcome.reason});
+      }
+      for (const auto& record : batch.removes) {
+        all.push_back({record, MembershipOp::kRemove, outcome.reason});
+      }
+      DeadLetterRecords(batch, all, std::move(flight.holds));
     }
   }
   return !outcomes.empty();
+}
+
+void SyncPipeline::CountSettledRecords(const pinterest::DeliveryOutcome& outcome,
+                                       const aggregate::Batch& batch, const InFlight& flight) {
+  AudienceStats::Series& audience = *flight.audience;
+  const ListType type = batch.key.list_type;
+  if (outcome.status != pinterest::DeliveryStatus::kAcknowledged) {
+    audiences_.CountErrored(audience, type, outcome.reason.empty() ? kFailedReason : outcome.reason,
+                            batch.size());
+    return;
+  }
+  // The batch (its merged batches' records included) less what Pinterest did not take.
+  size_t rejected_adds = 0;
+  if (!outcome.rejected.empty()) {
+    absl::flat_hash_set<HashedId> adds;
+    for (const auto& record : batch.adds) adds.insert(record.id);
+    for (const auto& record : outcome.rejected) rejected_adds += adds.contains(record.id) ? 1 : 0;
+  }
+  const size_t rejected_removes = outcome.rejected.size() - rejected_adds;
+  const size_t refused = outcome.refused_list_full.size();
+  const size_t not_added = std::min(batch.adds.size(), rejected_adds + refused);
+  audiences_.CountSynced(audience, type, MembershipOp::kAdd, batch.adds.size() - not_added);
+  audiences_.CountSynced(audience, type, MembershipOp::kRemove,
+                         batch.removes.size() - std::min(batch.removes.size(), rejected_removes));
+  audiences_.CountErrored(audience, type, kRejectedReason, outcome.rejected.size());
+  audiences_.CountErrored(audience, type, kListFullReason, refused);
+  audiences_.SetLastSync(audience, type, static_cast<double>(clock_.WallMillis()) / 1000.0);
 }
 
 bool SyncPipeline::SettleDeadLetters() {
@@ -430,7 +490,27 @@ bool SyncPipeline::Quiescent() const {
          in_flight_.empty() && settlements_.empty();
 }
 
+void SyncPipeline::RefreshAudienceStats() {
+  audiences_.ClearPending();
+  aggregator_.ForEachBuffered(
+      [this](const aggregate::ListKey& key, size_t records, SteadyTime opened_at) {
+        audiences_.AddPending(audiences_.For(key.audience_id), key.list_type, records, opened_at);
+      });
+  for (const auto& [_, flight] : in_flight_) {
+    audiences_.AddPending(*flight.audience, flight.list_type, flight.records, flight.opened_at);
+  }
+  const SteadyTime now = clock_.Now();
+  audiences_.Publish(now);
+  audiences_refreshed_at_ = now;
+  audience_batches_moved_ = false;
+}
+
 void SyncPipeline::UpdateGauges() {
+  const SteadyTime now = clock_.Now();
+  if (audience_batches_moved_ || !audiences_refreshed_at_ ||
+      now - *audiences_refreshed_at_ >= kAudienceRefreshInterval) {
+    RefreshAudienceStats();
+  }
   if (all_stats_.aggregator) all_stats_.aggregator->Update(aggregator_);
   if (all_stats_.frontier) all_stats_.frontier->Update(frontier_);
   if (!stats_) return;

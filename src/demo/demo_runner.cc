@@ -124,11 +124,25 @@ int RunDemo(const DemoOptions& options, std::FILE* out) {
   cfg.kafka.properties["heartbeat.interval.ms"] = "500";
   cfg.pinterest.request_timeout = std::chrono::seconds(3);
   cfg.pipeline.handoff_margin = std::chrono::milliseconds(500);
-  auto service = service::ConnectorService::Create(cfg, {.serve_metrics = false});
+  cfg.metrics.listen = options.status_listen;
+  auto service = service::ConnectorService::Create(cfg, {.serve_metrics = true});
   if (!service.ok()) {
     Say(out, "demo: cannot start the connector: " + service.error().message);
     return 1;
   }
+  const std::string status_url = fmt::format("http://127.0.0.1:{}/", (*service)->metrics_port());
+  Say(out, fmt::format("demo: status page: {} (and {}status.json, {}metrics)", status_url,
+                       status_url, status_url));
+  // The verdict's exit code, after holding the status page open if --hold asked for it.
+  auto finish = [&](int code) {
+    if (options.hold_until != nullptr) {
+      Say(out, fmt::format("demo: --hold: the status page stays at {} until Ctrl-C", status_url));
+      while (!options.hold_until->load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
+    return code;
+  };
   Say(out, fmt::format("demo: the connector starts; delivery begins once the partitions' "
                        "handoff delay ({:.1f} s) has passed",
                        std::chrono::duration<double>(cfg.PartitionHandoffDelay()).count()));
@@ -154,11 +168,10 @@ int RunDemo(const DemoOptions& options, std::FILE* out) {
   stop = true;
   runner.join();
   const auto counters = (*service)->counters();
-  service->reset();
   if (!caught_up) {
     Say(out, fmt::format("demo: FAILED: not every offset was committed within {} s",
                          options.timeout.count()));
-    return 1;
+    return finish(1);
   }
 
   // Dead letters: one per malformed message, with the expected reason.
@@ -166,7 +179,7 @@ int RunDemo(const DemoOptions& options, std::FILE* out) {
   auto letters = kafka::ReadTopic(bootstraps, kDeadLetterTopic);
   if (!letters.ok()) {
     Say(out, "demo: cannot read the dead-letter topic: " + letters.error().message);
-    return 1;
+    return finish(1);
   }
   for (const auto& letter : *letters) {
     const std::string* reason = letter.Header(std::string(kafka::kHeaderReason));
@@ -187,12 +200,12 @@ int RunDemo(const DemoOptions& options, std::FILE* out) {
   if (!report.ok()) {
     for (const auto& problem : report.problems) Say(out, "demo: MISMATCH: " + problem);
     Say(out, "demo: FAILED: the sandbox does not match the ground truth");
-    return 1;
+    return finish(1);
   }
   Say(out,
       "demo: OK: every list in the sandbox equals the net membership of the stream, every "
       "malformed message was dead-lettered, and every offset was committed");
-  return 0;
+  return finish(0);
 }
 
 }  // namespace pinsync::demo

@@ -14,8 +14,10 @@
 #include "pinsync/kafka/kafka_message_source.h"
 #include "pinsync/metrics/build_info.h"
 #include "pinsync/metrics/metrics_server.h"
+#include "pinsync/metrics/status_board.h"
 #include "pinsync/pinterest/pinterest_batch_sink.h"
 #include "pinsync/registry/kafka_list_registry.h"
+#include "pinsync/service/status_publisher.h"
 
 namespace pinsync::service {
 
@@ -24,6 +26,7 @@ namespace pinsync::service {
 struct ConnectorService::Parts {
   config::Config config;
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::shared_ptr<metrics::StatusBoard> status_board = std::make_shared<metrics::StatusBoard>();
   std::unique_ptr<metrics::MetricsServer> metrics_server;
   std::optional<connector::ConnectorStats> stats;
   std::optional<decode::DecoderStats> decoder_stats;
@@ -35,6 +38,7 @@ struct ConnectorService::Parts {
   std::unique_ptr<kafka::KafkaDeadLetterProducer> dead_letters;
   std::unique_ptr<kafka::KafkaMessageSource> source;
   std::unique_ptr<connector::SyncPipeline> pipeline;
+  std::unique_ptr<StatusPublisher> status;
   std::unique_ptr<connector::Connector> connector;
 };
 
@@ -48,7 +52,8 @@ Result<std::unique_ptr<ConnectorService>> ConnectorService::Create(config::Confi
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   metrics::RegisterBuildInfo(registry, kVersion, started);
   if (options.serve_metrics) {
-    auto server = metrics::MetricsServer::Start(cfg.metrics.listen, parts->registry);
+    auto server =
+        metrics::MetricsServer::Start(cfg.metrics.listen, parts->registry, parts->status_board);
     if (!server.ok()) return MakeError(server.error().message);
     parts->metrics_server = std::move(server.value());
   }
@@ -102,7 +107,10 @@ Result<std::unique_ptr<ConnectorService>> ConnectorService::Create(config::Confi
   parts->pipeline = std::make_unique<connector::SyncPipeline>(
       cfg, SystemClock::Instance(), *parts->sink, parts->dead_letters.get(),
       connector::PipelineStats{&*parts->stats, &*parts->decoder_stats, &*parts->identity_stats,
-                               &*parts->aggregator_stats, &*parts->frontier_stats});
+                               &*parts->aggregator_stats, &*parts->frontier_stats, &registry});
+  parts->status =
+      std::make_unique<StatusPublisher>(cfg, SystemClock::Instance(), *parts->pipeline,
+                                        *parts->sink, registry, *parts->status_board, started);
   parts->connector = std::make_unique<connector::Connector>(
       cfg, SystemClock::Instance(), *parts->source, *parts->pipeline, &*parts->stats);
   return std::unique_ptr<ConnectorService>(new ConnectorService(std::move(parts)));
@@ -115,7 +123,13 @@ ConnectorService::~ConnectorService() {
 }
 
 connector::StopReason ConnectorService::Run(const std::atomic<bool>& stop) {
+  // The status snapshot is assembled on this (the consumer) thread, about once a second.
+  parts_->connector->SetStepObserver([this](bool stopping) {
+    if (stopping) parts_->status_board->SetShuttingDown(true);
+    parts_->status->MaybePublish();
+  });
   auto reason = parts_->connector->Run(stop);
+  parts_->status->Publish();  // the final figures stay on the page while the process lingers
   parts_->sink->Stop();
   if (parts_->dead_letters) {
     if (auto flushed = parts_->dead_letters->Flush(std::chrono::seconds(5)); !flushed.ok()) {
@@ -127,6 +141,10 @@ connector::StopReason ConnectorService::Run(const std::atomic<bool>& stop) {
 
 const connector::PipelineCounters& ConnectorService::counters() const {
   return parts_->pipeline->counters();
+}
+
+uint16_t ConnectorService::metrics_port() const {
+  return parts_->metrics_server ? parts_->metrics_server->port() : 0;
 }
 
 std::shared_ptr<prometheus::Registry> ConnectorService::registry() const {

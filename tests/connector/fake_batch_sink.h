@@ -29,6 +29,9 @@ class FakeBatchSink final : public pinterest::BatchSink {
     return out;
   }
   size_t PendingRecords() const override { return pending_records_; }
+  // What PinterestView answers (the status page's Pinterest columns).
+  std::vector<pinterest::ListView> views;
+  std::vector<pinterest::ListView> PinterestView() const override { return views; }
   void Stop() override {}
   void SetBudgetShare(double share) override { budget_share_ = share; }
   double budget_share() const { return budget_share_; }
@@ -66,6 +69,29 @@ class FakeBatchSink final : public pinterest::BatchSink {
     outcome.rejected = std::move(rejected);
     outcome.reason = std::move(reason);
     done_.emplace_back(std::move(outcome), std::move(batch));
+  }
+  // Completes the submitted batch at `index` with `outcome` (its batch_id is filled in). With
+  // `merged` (indexes of later batches of the same list), those batches' records move into it
+  // and their ids go into outcome.merged_batch_ids, as the real sink's merging does.
+  void CompleteWith(size_t index, pinterest::DeliveryOutcome outcome,
+                    std::vector<size_t> merged = {}) {
+    aggregate::Batch& batch = submitted_.at(index);
+    std::sort(merged.rbegin(), merged.rend());
+    for (size_t m : merged) {
+      aggregate::Batch& later = submitted_.at(m);
+      batch.adds.insert(batch.adds.end(), later.adds.begin(), later.adds.end());
+      batch.removes.insert(batch.removes.end(), later.removes.begin(), later.removes.end());
+      outcome.merged_batch_ids.push_back(later.id);
+    }
+    for (size_t m : merged) {
+      // Merged batches settle with `batch`; DrainOutcomes counts their records in its size.
+      submitted_.erase(submitted_.begin() + static_cast<long>(m));
+      if (m < index) --index;
+    }
+    aggregate::Batch done = std::move(submitted_.at(index));
+    submitted_.erase(submitted_.begin() + static_cast<long>(index));
+    outcome.batch_id = done.id;
+    done_.emplace_back(std::move(outcome), std::move(done));
   }
   void CompleteAll() {
     while (!submitted_.empty()) Complete(0);

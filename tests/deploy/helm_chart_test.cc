@@ -271,8 +271,10 @@ TEST_F(HelmChartTest, PodRunsPinsyncAsNonRootWithProbesOnTheMetricsPort) {
   EXPECT_EQ(container["ports"][0]["containerPort"].as<int>(), 9464);
   for (const char* probe : {"livenessProbe", "readinessProbe"}) {
     EXPECT_EQ(container[probe]["httpGet"]["port"].as<std::string>(), "metrics") << probe;
-    EXPECT_EQ(container[probe]["httpGet"]["path"].as<std::string>(), "/healthz") << probe;
   }
+  EXPECT_EQ(container["livenessProbe"]["httpGet"]["path"].as<std::string>(), "/healthz");
+  EXPECT_EQ(container["readinessProbe"]["httpGet"]["path"].as<std::string>(), "/readyz")
+      << "ready is not alive: joined the group and credentials accepted";
   EXPECT_TRUE(container["resources"]["requests"]["memory"]);
   EXPECT_TRUE(container["resources"]["limits"]["memory"]);
 }

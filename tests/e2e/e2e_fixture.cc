@@ -12,8 +12,9 @@
 
 namespace pinsync::e2e {
 
-std::unique_ptr<RunningConnector> RunningConnector::Start(const config::Config& config) {
-  auto service = service::ConnectorService::Create(config, {.serve_metrics = false});
+std::unique_ptr<RunningConnector> RunningConnector::Start(const config::Config& config,
+                                                          bool serve_metrics) {
+  auto service = service::ConnectorService::Create(config, {.serve_metrics = serve_metrics});
   if (!service.ok()) {
     ADD_FAILURE() << "cannot create the connector: " << service.error().message;
     return nullptr;

@@ -40,7 +40,11 @@ using ExpectedLists = std::map<std::string, std::set<std::string>>;
 class RunningConnector {
  public:
   // Null (with a test failure recorded) if the service could not be created.
-  static std::unique_ptr<RunningConnector> Start(const config::Config& config);
+  // With `serve_metrics` it serves config.metrics.listen (metrics, /readyz, the status page).
+  static std::unique_ptr<RunningConnector> Start(const config::Config& config,
+                                                 bool serve_metrics = false);
+  // The port of the metrics server (0 without serve_metrics).
+  uint16_t metrics_port() const { return service_->metrics_port(); }
   ~RunningConnector();
 
   // Asks for a graceful stop and joins; idempotent. True if Run returned kRequested.

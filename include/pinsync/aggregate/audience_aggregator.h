@@ -91,6 +91,9 @@ class AudienceAggregator {
   // batches are due now.
   std::optional<SteadyTime> NextDeadline() const;
   const AggregatorCounters& counters() const { return counters_; }
+  // Calls `visit(key, records, opened_at)` for every buffered batch (open or sealed), for the
+  // per-audience pending gauges: one call per list, never per record.
+  void ForEachBuffered(const std::function<void(const ListKey&, size_t, SteadyTime)>& visit) const;
 
  private:
   struct OpenBatch;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <vector>
 
 #include "pinsync/common/clock.h"
@@ -36,6 +37,12 @@ class Connector final : public kafka::RebalanceListener {
   // True if everything was acknowledged and committed in time.
   bool Shutdown();
 
+  // Called on this thread after every Step with false, and once with true when Run stops
+  // stepping and starts shutting down (the status page's snapshot and /readyz).
+  void SetStepObserver(std::function<void(bool stopping)> observer) {
+    step_observer_ = std::move(observer);
+  }
+
   // RebalanceListener (called from inside source.Poll on this thread).
   void OnPartitionsAssigned(const std::vector<TopicPartition>& partitions) override;
   void OnPartitionsRevoked(const std::vector<TopicPartition>& partitions) override;
@@ -57,6 +64,7 @@ class Connector final : public kafka::RebalanceListener {
   SteadyTime last_full_commit_{};
   bool paused_ = false;
   bool failed_ = false;
+  std::function<void(bool)> step_observer_;
 };
 
 }  // namespace pinsync::connector

@@ -25,6 +25,7 @@
 #include "pinsync/aggregate/audience_aggregator.h"
 #include "pinsync/common/clock.h"
 #include "pinsync/config/config.h"
+#include "pinsync/connector/audience_stats.h"
 #include "pinsync/connector/connector_stats.h"
 #include "pinsync/decode/decoder_set.h"
 #include "pinsync/identity/identifier_normalizer.h"
@@ -59,6 +60,8 @@ struct PipelineStats {
   identity::IdentityStats* identity = nullptr;
   aggregate::AggregatorStats* aggregator = nullptr;
   offsets::FrontierStats* frontier = nullptr;
+  // Where the per-audience series go (AudienceStats); null: tallies only.
+  prometheus::Registry* registry = nullptr;
 };
 
 class SyncPipeline {
@@ -124,6 +127,18 @@ class SyncPipeline {
   const aggregate::AggregatorCounters& aggregator_counters() const {
     return aggregator_.counters();
   }
+  // True once the consumer group gave this member an assignment (even an empty one).
+  bool joined() const { return joined_; }
+  // The share of pinterest.requests_per_minute last given to the sink (SetGroupPartitionCount).
+  double budget_share() const { return budget_share_; }
+  size_t assigned_partitions() const { return frontier_.assigned_partitions().size(); }
+  // Recomputes the per-audience pending figures and publishes every per-audience metric. Run by
+  // Pump when batches moved and at least once a second; public for tests and the status page.
+  void RefreshAudienceStats();
+  // Per audience and list type, as of the last RefreshAudienceStats (pending figures) and now
+  // (everything else).
+  std::vector<AudienceRow> AudienceRows() const { return audiences_.Rows(clock_.Now()); }
+  const AudienceStats& audience_stats() const { return audiences_; }
 
  private:
   using Holds = std::vector<std::pair<aggregate::PartitionId, int64_t>>;
@@ -144,13 +159,23 @@ class SyncPipeline {
     Holds holds;
     SteadyTime submitted_at;
     size_t records = 0;
+    AudienceStats::Series* audience = nullptr;
+    ListType list_type = ListType::kEmail;
+    SteadyTime opened_at;  // of its oldest change: the pending age
   };
 
   void DeadLetterMessage(const kafka::ConsumedMessage& message, aggregate::PartitionId partition,
                          std::string_view reason);
-  using RecordOps = std::vector<std::pair<aggregate::BatchRecord, MembershipOp>>;
-  void DeadLetterRecords(const aggregate::Batch& batch, const RecordOps& records,
-                         std::string_view reason, Holds holds);
+  // A record to dead-letter, its change and why.
+  struct RecordLetter {
+    aggregate::BatchRecord record;
+    MembershipOp op = MembershipOp::kAdd;
+    std::string_view reason;
+  };
+  using RecordOps = std::vector<RecordLetter>;
+  void DeadLetterRecords(const aggregate::Batch& batch, const RecordOps& records, Holds holds);
+  void CountSettledRecords(const pinterest::DeliveryOutcome& outcome, const aggregate::Batch& batch,
+                           const InFlight& flight);
   void StartSettlement(std::vector<Letter> letters, Holds holds);
   void ProduceLetter(uint64_t token);
   void Submit(std::vector<aggregate::Batch> batches);
@@ -188,6 +213,11 @@ class SyncPipeline {
   bool paused_ = false;
   PipelineCounters counters_;
   uint64_t unpublished_accepted_ = 0;  // messages_accepted not yet added to the metric
+  AudienceStats audiences_;
+  bool audience_batches_moved_ = false;  // pending figures are stale
+  std::optional<SteadyTime> audiences_refreshed_at_;
+  bool joined_ = false;
+  double budget_share_ = 1.0;
 };
 
 }  // namespace pinsync::connector

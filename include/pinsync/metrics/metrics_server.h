@@ -1,7 +1,9 @@
 #pragma once
-// The Prometheus scrape endpoint: one HTTP server (prometheus-cpp's Exposer, civetweb inside) that
-// serves every pinsync_* metric of one shared registry on /metrics, and a liveness page on
-// /healthz. Components never see the server: they build their stats structs from the registry.
+// The metrics port: one HTTP server (civetweb, as inside prometheus-cpp's Exposer) that serves
+// every pinsync_* metric of one shared registry on /metrics (Prometheus text format), liveness on
+// /healthz, readiness on /readyz, the status page on / and its data on /status.json (from a
+// StatusBoard the consumer thread publishes to). Components never see the server: they build
+// their stats structs from the registry.
 
 #include <cstdint>
 #include <memory>
@@ -10,8 +12,9 @@
 
 #include "pinsync/common/result.h"
 
+class CivetServer;
+
 namespace prometheus {
-class Exposer;
 class Registry;
 }  // namespace prometheus
 
@@ -39,15 +42,23 @@ struct ListenAddress {
 // Parses "host:port" (port 0..65535). The error names the key and the accepted form.
 Result<ListenAddress, MetricsError> ParseListenAddress(std::string_view text);
 
+class StatusBoard;
+struct HttpRoutes;
+
 class MetricsServer {
  public:
   static constexpr const char* kMetricsPath = "/metrics";
   static constexpr const char* kHealthPath = "/healthz";
+  static constexpr const char* kReadyPath = "/readyz";
+  static constexpr const char* kStatusPath = "/";
+  static constexpr const char* kStatusJsonPath = "/status.json";
 
-  // Binds `listen` (metrics.listen) and serves `registry` on /metrics until destroyed.
+  // Binds `listen` (metrics.listen) and serves `registry` on /metrics until destroyed, and the
+  // readiness and status pages from `board` (null: never ready, an empty status page).
   // Never throws: an invalid or taken address comes back as a MetricsError.
   static Result<std::unique_ptr<MetricsServer>, MetricsError> Start(
-      std::string_view listen, std::shared_ptr<prometheus::Registry> registry);
+      std::string_view listen, std::shared_ptr<prometheus::Registry> registry,
+      std::shared_ptr<StatusBoard> board = nullptr);
 
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
@@ -59,14 +70,12 @@ class MetricsServer {
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
 
  private:
-  MetricsServer(std::unique_ptr<prometheus::Exposer> exposer,
-                std::shared_ptr<prometheus::Registry> registry,
-                std::shared_ptr<prometheus::Registry> health, std::string host, uint16_t port);
+  MetricsServer(std::unique_ptr<HttpRoutes> routes, std::unique_ptr<CivetServer> server,
+                std::shared_ptr<prometheus::Registry> registry, std::string host, uint16_t port);
 
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<HttpRoutes> routes_;  // outlives server_, which calls into it
+  std::unique_ptr<CivetServer> server_;
   std::shared_ptr<prometheus::Registry> registry_;
-  // /healthz serves this registry: a 200 answer proves the HTTP server thread is alive.
-  std::shared_ptr<prometheus::Registry> health_;
   std::string host_;
   uint16_t port_ = 0;
 };

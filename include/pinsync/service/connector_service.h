@@ -4,6 +4,7 @@
 // `pinsync run` and `pinsync demo` both start exactly this.
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include "pinsync/common/clock.h"
@@ -18,8 +19,8 @@ class Registry;
 namespace pinsync::service {
 
 struct ServiceOptions {
-  // Serve metrics on config.metrics.listen. Off for in-process runs (demo, tests) that would
-  // otherwise compete for the port.
+  // Serve metrics, /readyz and the status page on config.metrics.listen. Off for in-process runs
+  // (tests) that would otherwise compete for the port.
   bool serve_metrics = true;
 };
 
@@ -36,6 +37,8 @@ class ConnectorService {
   // Totals, readable after Run returns (the pipeline runs on Run's thread).
   const connector::PipelineCounters& counters() const;
   std::shared_ptr<prometheus::Registry> registry() const;
+  // The port metrics, /readyz and the status page are served on; 0 without serve_metrics.
+  uint16_t metrics_port() const;
 
   struct Parts;
 
