@@ -11,8 +11,10 @@
 #include <thread>
 
 #include <rapidjson/document.h>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <utility>
 
 #include "pinsync/registry/registry_book.h"
 #include "pinsync/registry/token_envelope.h"
@@ -399,13 +401,13 @@ std::optional<pinterest::SharedCredentials> ParseCredentials(const std::string& 
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   auto text = [&doc](const char* name) -> std::optional<std::string> {
-    auto it = doc.FindMember(name);
-    if (it == doc.MemberEnd() || !it->value.IsString()) return std::nullopt;
+    auto it = std::as_const(doc).FindMember(name);
+    if (it == std::as_const(doc).MemberEnd() || !it->value.IsString()) return std::nullopt;
     return std::string(it->value.GetString(), it->value.GetStringLength());
   };
   auto number = [&doc](const char* name) -> int64_t {
-    auto it = doc.FindMember(name);
-    return it != doc.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
+    auto it = std::as_const(doc).FindMember(name);
+    return it != std::as_const(doc).MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
   };
   auto refresh = text("refresh_token");
   auto access = text("access_token");

@@ -1,8 +1,10 @@
 #include "pinsync/registry/registry_record.h"
 
 #include <rapidjson/document.h>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <utility>
 
 namespace pinsync::registry {
 
@@ -102,13 +104,14 @@ Result<RegistryRecord> DecodeRecord(std::string_view value) {
     return MakeError("registry record is not a JSON object");
   }
   auto text = [&doc](const char* name, std::string& out) {
-    auto it = doc.FindMember(name);
-    if (it == doc.MemberEnd() || !it->value.IsString()) return false;
+    auto it = std::as_const(doc).FindMember(name);
+    if (it == std::as_const(doc).MemberEnd() || !it->value.IsString()) return false;
     out.assign(it->value.GetString(), it->value.GetStringLength());
     return true;
   };
-  auto version = doc.FindMember("v");
-  if (version == doc.MemberEnd() || !version->value.IsInt() || version->value.GetInt() != 1) {
+  auto version = std::as_const(doc).FindMember("v");
+  if (version == std::as_const(doc).MemberEnd() || !version->value.IsInt() ||
+      version->value.GetInt() != 1) {
     return MakeError("registry record has no \"v\": 1 (written by a newer pinsync?)");
   }
   RegistryRecord record;
@@ -131,15 +134,15 @@ Result<RegistryRecord> DecodeRecord(std::string_view value) {
       return MakeError("registry list record lacks list_id");
     }
     (void)text("audience_id", record.entry.audience_id);
-    auto ready = doc.FindMember("audience_ready");
+    auto ready = std::as_const(doc).FindMember("audience_ready");
     record.entry.audience_ready =
-        ready != doc.MemberEnd() && ready->value.IsBool() && ready->value.GetBool();
+        ready != std::as_const(doc).MemberEnd() && ready->value.IsBool() && ready->value.GetBool();
     return record;
   }
   if (type == "token") {
     record.type = RecordType::kToken;
-    auto generation = doc.FindMember("generation");
-    if (generation == doc.MemberEnd() || !generation->value.IsUint64() ||
+    auto generation = std::as_const(doc).FindMember("generation");
+    if (generation == std::as_const(doc).MemberEnd() || !generation->value.IsUint64() ||
         !text("sealed", record.sealed) || record.sealed.empty()) {
       return MakeError("registry token record lacks generation or sealed");
     }
