@@ -9,10 +9,8 @@
 #include <filesystem>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 #include "command.h"
-#include "metrics/http_get.h"
 #include "pinsync/kafka/event_producer.h"
 #include "running_pinsync.h"
 
@@ -39,15 +37,6 @@ std::string Lower(std::string text) {
 std::string Sha256Hex(const std::string& text) {
   CommandResult r = RunShell("printf %s " + ShellQuote(text) + " | sha256sum");
   return r.output.substr(0, 64);
-}
-
-// The value of an unlabelled counter in a Prometheus exposition, 0 if absent.
-double Counter(const std::string& body, const std::string& name) {
-  std::smatch m;
-  if (std::regex_search(body, m, std::regex("\n" + name + " ([0-9.e+]+)"))) {
-    return std::stod(m[1].str());
-  }
-  return 0;
 }
 
 class LogPrivacyTest : public ::testing::TestWithParam<std::string> {
@@ -91,14 +80,8 @@ TEST_P(LogPrivacyTest, NoIdentifierHashKeyOrTokenReachesTheLog) {
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(10)).ok());
 
   // Bounded wait until Pinterest (the sandbox) acknowledged every email and every IDFA.
-  const auto deadline = std::chrono::steady_clock::now() + seconds(90);
-  double added = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto scrape = metrics::testing::HttpGet(pinsync.metrics_url() + "/metrics");
-    added = Counter(scrape.body, "pinsync_pinterest_records_added_total");
-    if (added >= 2 * kUsers) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  const double added =
+      pinsync.WaitForCounter("pinsync_pinterest_records_added_total", 2 * kUsers, seconds(90));
   EXPECT_GE(added, 2 * kUsers) << pinsync.run().Output();
   const auto code = pinsync.Stop();
   ASSERT_TRUE(code) << "pinsync still running 30 s after SIGTERM";

@@ -16,6 +16,7 @@
 
 #include "command.h"
 #include "metrics/http_get.h"
+#include "pinsync/kafka/event_producer.h"
 #include "repo_files.h"
 #include "running_pinsync.h"
 
@@ -136,7 +137,22 @@ class PrometheusScrapeTest : public ::testing::Test {
 
 TEST_F(PrometheusScrapeTest, EvaluatesEveryRuleAndDashboardQueryAgainstARunningPinsync) {
   RunningPinsync pinsync;
-  ASSERT_NO_FATAL_FAILURE(pinsync.Start(dir_, "", "pina_prometheusTOKEN"));
+  ASSERT_NO_FATAL_FAILURE(pinsync.Start(dir_, "batching:\n  max_age: 1s\n", "pina_prometheusTOKEN",
+                                        /*quick_handoff=*/true));
+  // Changes of two audiences, so that the per-audience series exist and their queries (joins,
+  // aggregations) meet real data, not only empty vectors.
+  auto producer = kafka::EventProducer::Create(pinsync.bootstrap());
+  ASSERT_TRUE(producer.ok()) << producer.error().message;
+  for (int i = 0; i < 20; ++i) {
+    const std::string audience = i % 2 == 0 ? "vip" : "newsletter";
+    const std::string event = R"({"audience_id":")" + audience + R"(","audience_name":")" +
+                              audience + R"(","op":"add","identifiers":{"email":["member)" +
+                              std::to_string(i) + R"(@example.com"]}})";
+    ASSERT_TRUE((*producer)->Produce(RunningPinsync::kTopic, "k" + std::to_string(i), event).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(10)).ok());
+  EXPECT_GE(pinsync.WaitForCounter("pinsync_pinterest_records_added_total", 20, seconds(90)), 20)
+      << pinsync.run().Output();
   const std::string target = pinsync.metrics_url().substr(std::string("http://").size());
 
   std::ofstream(dir_ / "rules.yml") << RulesEvaluatedEverySecond();

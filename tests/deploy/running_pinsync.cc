@@ -4,7 +4,9 @@
 
 #include <fstream>
 #include <regex>
+#include <thread>
 
+#include "metrics/http_get.h"
 #include "repo_files.h"
 
 namespace pinsync::deploy_test {
@@ -55,6 +57,21 @@ void RunningPinsync::Start(const std::filesystem::path& dir, const std::string& 
   ASSERT_TRUE(std::regex_search(*serving, port, std::regex("127\\.0\\.0\\.1:([0-9]+)")))
       << *serving;
   metrics_url_ = "http://127.0.0.1:" + port[1].str();
+}
+
+double RunningPinsync::WaitForCounter(const std::string& name, double at_least,
+                                      std::chrono::seconds limit) {
+  const std::regex sample("\n" + name + " ([0-9.e+]+)");
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  double value = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string body = metrics::testing::HttpGet(metrics_url_ + "/metrics").body;
+    std::smatch m;
+    value = std::regex_search(body, m, sample) ? std::stod(m[1].str()) : 0;
+    if (value >= at_least) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return value;
 }
 
 std::optional<int> RunningPinsync::Stop() {

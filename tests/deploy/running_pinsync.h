@@ -2,6 +2,7 @@
 // `pinsync run` as the chart runs it, against the embedded Kafka cluster (`pinsync kafka`) and
 // the Pinterest sandbox (`pinsync sandbox`), each a child process writing into a test's temp dir.
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -29,6 +30,10 @@ class RunningPinsync {
   // http://127.0.0.1:<port>, the metrics port (/metrics, /healthz).
   const std::string& metrics_url() const { return metrics_url_; }
   ChildProcess& run() { return *run_; }
+
+  // Polls /metrics until the unlabelled counter `name` reaches `at_least` (bounded by `limit`);
+  // its last value.
+  double WaitForCounter(const std::string& name, double at_least, std::chrono::seconds limit);
 
   // SIGTERM to pinsync run, then to the sandbox and the cluster; pinsync's exit code, or nullopt
   // if it was still running 30 s after the signal.
