@@ -35,7 +35,7 @@ TEST_PACKAGES=(
   clang clang-format libclang-rt-14-dev   # libFuzzer, sanitizers, formatting
   libgtest-dev libgmock-dev # tests
   libbenchmark-dev          # benchmarks
-  prometheus                # promtool for alert/recording rule checks
+  prometheus                # promtool for the rule checks; the server for the scrape test
   python3 unzip             # deploy checks; unzip also unpacks helm (scripts/install-helm.sh)
   chromium                  # headless browser for the status page test (screenshot artifact)
 )

@@ -164,6 +164,82 @@ PANELS.append(("Dead letters", [
 ]))
 
 
+def table(title, exprs, description="", width=24, height=8):
+    """A table of instant queries, one column per query, joined on their labels."""
+    return {
+        "type": "table",
+        "title": title,
+        "description": description,
+        "w": width,
+        "h": height,
+        "fieldConfig": {"defaults": {"custom": {"align": "auto"}}, "overrides": []},
+        "options": {"showHeader": True, "sortBy": [{"displayName": "Oldest pending", "desc": True}]},
+        "transformations": [
+            {"id": "merge", "options": {}},
+            {"id": "organize", "options": {"excludeByName": {"Time": True},
+                                           "renameByName": {f"Value #{chr(ord('A') + i)}": name
+                                                            for i, (_, name) in enumerate(exprs)}}},
+        ],
+        "targets": [{"expr": e, "instant": True, "format": "table"} for e, _ in exprs],
+    }
+
+
+# Per audience: one series per audience and list type, filtered by the audience variable.
+AUD = 'audience=~"$audience"'
+AUD_ADDS = AUD + ', op="add"'
+AUD_REMOVES = AUD + ', op="remove"'
+BY_AUD = "by (audience, list_type)"
+
+PANELS.append(("Audiences", [
+    table("Audiences: status and figures", [
+        (f"max {BY_AUD} (pinsync_audience_oldest_pending_age_seconds{sel(AUD)})", "Oldest pending"),
+        (f"sum {BY_AUD} (pinsync_audience_records_pending{sel(AUD)})", "Pending"),
+        (f"sum {BY_AUD} (pinsync_audience_records_synced_total{sel(AUD)})", "Synced"),
+        (f"sum {BY_AUD} (pinsync_audience_records_errored_total{sel(AUD)})", "Errored"),
+        (f"max {BY_AUD} (pinsync_pinterest_audience_size{sel(AUD)})", "Pinterest size"),
+        (f"max {BY_AUD} (pinsync_pinterest_list_uploaded_records{sel(AUD)}) / 3e8", "Cap used"),
+        (f"time() - max {BY_AUD} (pinsync_audience_last_sync_timestamp_seconds{sel(AUD)})", "Since last sync"),
+    ], description="One row per audience and list type (process counters since start, summed over replicas); "
+                   "sorted by the oldest pending change. The status page (GET / on the metrics port) has the same table."),
+    ts("Freshness: oldest pending change", [
+        (f"max {BY_AUD} (pinsync_audience_oldest_pending_age_seconds{sel(AUD)})", "{{audience}} {{list_type}}"),
+    ], unit="s", description="Age of the oldest change not yet acknowledged by Pinterest (0 when none). "
+                              "Saw-tooth up to batching.max_age is normal; PinsyncAudienceStale fires past "
+                              "max_age + margin (pinsync:audience_freshness_threshold_seconds)."),
+    ts("Pending records", [
+        (f"sum {BY_AUD} (pinsync_audience_records_pending{sel(AUD)})", "{{audience}} {{list_type}}"),
+    ], description="Buffered in open batches plus in flight to Pinterest."),
+    ts("Changes consumed / s (entered, exited)", [
+        (f"sum by (audience, op) (rate(pinsync_audience_changes_total{sel(AUD)}[$__rate_interval]))", "{{audience}} {{op}}"),
+    ], unit="ops", description="op=add: entered the audience; op=remove: exited."),
+    ts("Synced vs Pinterest size", [
+        (f"sum {BY_AUD} (pinsync_audience_records_synced_total{sel(AUD_ADDS)})"
+         f" - sum {BY_AUD} (pinsync_audience_records_synced_total{sel(AUD_REMOVES)})",
+         "synced net {{audience}} {{list_type}}"),
+        (f"max {BY_AUD} (pinsync_pinterest_list_uploaded_records{sel(AUD)})", "uploaded {{audience}} {{list_type}}"),
+        (f"max {BY_AUD} (pinsync_pinterest_audience_size{sel(AUD)})", "Pinterest size {{audience}} {{list_type}}"),
+    ], description="Synced net: adds minus removes Pinterest acknowledged since the process started. Uploaded: "
+                   "the list's num_uploaded_user_records. Pinterest size: the audience's matched users (Pinterest "
+                   "counts only records it matches to accounts, so it is below uploaded)."),
+    ts("Errored and not synced / s by reason", [
+        (f"sum by (audience, reason) (rate(pinsync_audience_records_errored_total{sel(AUD)}[$__rate_interval]))", "errored {{audience}} {{reason}}"),
+        (f"sum by (audience, reason) (rate(pinsync_audience_records_not_synced_total{sel(AUD)}[$__rate_interval]))", "not synced {{audience}} {{reason}}"),
+    ], unit="ops", description="Errored: rejected, retry_exhausted, list_full (runbook: PinsyncAudienceRecordsErrored). "
+                               "Not synced: the change had no usable identifier."),
+    ts("List and audience status on Pinterest", [
+        (f"max by (audience, list_type, status) (pinsync_pinterest_list_status{sel(AUD)}) == 1", "list {{audience}} {{list_type}} {{status}}"),
+        (f"max by (audience, list_type, status) (pinsync_pinterest_audience_status{sel(AUD)}) == 1", "audience {{audience}} {{list_type}} {{status}}"),
+    ], description="The current status from Pinterest's own view (READY, TOO_SMALL, PROCESSING, ...)."),
+    ts("Customer list cap used", [
+        (f"max {BY_AUD} (pinsync_pinterest_list_uploaded_records{sel(AUD)}) / 3e8", "{{audience}} {{list_type}}"),
+    ], unit="percentunit", description="Share of Pinterest's 300,000,000-record cap; PinsyncCustomerListNearCap fires past 90 %."),
+    stat("Audiences folded into _other", f"max(pinsync_audience_series_folded{sel()})",
+         thresholds=RED_ABOVE_0, description="Audiences beyond metrics.max_audience_series, summed under audience=\"_other\"."),
+    stat("Pinterest view age", f"max(pinsync_pinterest_view_age_seconds{sel()})", unit="s",
+         description="Age of the oldest list read by the Pinterest view sweep (pinterest.view_sweep_interval)."),
+]))
+
+
 def build():
     panels = []
     next_id = 1
@@ -220,6 +296,12 @@ def build():
                        "refId": "instance"},
              "definition": 'label_values(pinsync_build_info{namespace=~"$namespace"}, instance)',
              "includeAll": True, "multi": True, "allValue": ".*", "current": {}, "refresh": 2, "hide": 0},
+            {"name": "audience", "label": "Audience", "type": "query",
+             "datasource": {"type": "prometheus", "uid": "${datasource}"},
+             "query": {"query": "label_values(pinsync_audience_changes_total, audience)", "refId": "audience"},
+             "definition": "label_values(pinsync_audience_changes_total, audience)",
+             "includeAll": True, "multi": True, "allValue": ".*", "current": {}, "refresh": 2, "hide": 0,
+             "sort": 1},
         ]},
         "annotations": {"list": [
             {"name": "Restarts", "enable": True, "iconColor": "orange",

@@ -7,9 +7,11 @@
 
 #include "pinsync/app/commands.h"
 #include "pinsync/app/signals.h"
+#include "pinsync/common/log_fields.h"
 #include "pinsync/common/version.h"
 #include "pinsync/config/load.h"
 #include "pinsync/config/render.h"
+#include "pinsync/logging/log_format.h"
 #include "pinsync/service/connector_service.h"
 
 namespace pinsync::app {
@@ -36,6 +38,18 @@ std::string OneLine(const std::string& yaml) {
   return out;
 }
 
+// The effective configuration (secrets redacted) as one event: in JSON, a "config" object.
+void LogStartup(const config::Config& cfg, bool json) {
+  const std::string effective = config::RenderEffectiveConfig(cfg);
+  if (!json) {
+    spdlog::info("pinsync {} starting with configuration: {}", kVersion, OneLine(effective));
+    return;
+  }
+  LogFields fields{{"event", "startup"}, {"version", std::string(kVersion)}};
+  fields.AddJson("config", logging::EffectiveConfigJson(effective));
+  spdlog::info("pinsync {} starting", kVersion);
+}
+
 int RunConnector(const RunOptions& options) {
   auto loaded = config::LoadConfigFile(options.config_path, config::ProcessEnvironment());
   if (!loaded) {
@@ -47,8 +61,9 @@ int RunConnector(const RunOptions& options) {
   if (auto level = spdlog::level::from_str(cfg.logging.level); level != spdlog::level::off) {
     spdlog::set_level(level);
   }
-  spdlog::info("pinsync {} starting with configuration: {}", kVersion,
-               OneLine(config::RenderEffectiveConfig(cfg)));
+  const auto format = logging::ParseLogFormat(cfg.logging.format);
+  logging::UseLogFormat(format.value_or(logging::LogFormat::kText));
+  LogStartup(cfg, format == logging::LogFormat::kJson);
   const auto& stop = InstallStopSignals();
   auto service = service::ConnectorService::Create(cfg);
   if (!service) {

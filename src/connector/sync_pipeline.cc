@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "pinsync/common/log_fields.h"
+
 namespace pinsync::connector {
 namespace {
 
@@ -225,6 +227,8 @@ void SyncPipeline::DeadLetterMessage(const kafka::ConsumedMessage& message,
   if (dead_letters_ == nullptr) {
     ++counters_.messages_skipped;
     if (stats_) stats_->messages_skipped.Increment();
+    const LogFields log_fields{{"topic", message.tp().topic},
+                               {"partition", std::to_string(message.tp().partition)}};
     spdlog::warn("skipped a message from {}[{}] at offset {}: {} (no dead-letter topic set)",
                  message.tp().topic, message.tp().partition, message.offset(), reason);
     return;
@@ -244,6 +248,9 @@ void SyncPipeline::DeadLetterRecords(const aggregate::Batch& batch, const Record
   }
   if (dead_letters_ == nullptr || records.empty()) {
     if (!records.empty()) {
+      const LogFields log_fields{{"batch", std::to_string(batch.id)},
+                                 {"audience", batch.key.audience_id},
+                                 {"list_type", std::string(ToString(batch.key.list_type))}};
       spdlog::warn("dropped {} records of batch {} for audience {} ({}): {} (no dead-letter topic)",
                    records.size(), batch.id, batch.key.audience_id, ToString(batch.key.list_type),
                    records.front().reason);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "consumer_state.h"
+#include "pinsync/common/log_fields.h"
 
 namespace pinsync::kafka {
 namespace {
@@ -63,6 +64,15 @@ Result<internal::ConfPtr, KafkaError> BuildConsumerConf(const config::KafkaConfi
     return Unexpected{s.error()};
   }
   return conf;
+}
+
+// A consumer error librdkafka recovers from; the line carries its topic and partition.
+void WarnTransient(const rd_kafka_message_t& message) {
+  const std::string topic = message.rkt ? rd_kafka_topic_name(message.rkt) : "-";
+  const LogFields log_fields{{"topic", topic}, {"partition", std::to_string(message.partition)}};
+  spdlog::warn("kafka consumer: {} ({}) on {}[{}]; librdkafka retries by itself",
+               rd_kafka_message_errstr(&message), rd_kafka_err2name(message.err), topic,
+               message.partition);
 }
 
 }  // namespace
@@ -164,9 +174,7 @@ Result<std::optional<ConsumedMessage>, KafkaError> KafkaMessageSource::Poll(
     return Unexpected{*state_->fatal};
   }
   state_->stats.transient_errors.Increment();
-  spdlog::warn("kafka consumer: {} ({}) on {}[{}]; librdkafka retries by itself",
-               rd_kafka_message_errstr(message.get()), rd_kafka_err2name(message->err),
-               message->rkt ? rd_kafka_topic_name(message->rkt) : "-", message->partition);
+  WarnTransient(*message);
   return std::optional<ConsumedMessage>();
 }
 
@@ -199,9 +207,7 @@ Status<KafkaError> KafkaMessageSource::PollBatch(std::chrono::milliseconds timeo
       return Unexpected{*state_->fatal};
     } else if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       state_->stats.transient_errors.Increment();
-      spdlog::warn("kafka consumer: {} ({}) on {}[{}]; librdkafka retries by itself",
-                   rd_kafka_message_errstr(message.get()), rd_kafka_err2name(message->err),
-                   message->rkt ? rd_kafka_topic_name(message->rkt) : "-", message->partition);
+      WarnTransient(*message);
     }
   }
   if (!out.empty()) state_->stats.messages_consumed.Increment(static_cast<double>(out.size()));

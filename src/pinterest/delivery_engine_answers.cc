@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "pinsync/common/log_fields.h"
 #include "pinsync/pinterest/api_json.h"
 #include "pinsync/pinterest/delivery_engine.h"
 
@@ -24,6 +25,11 @@ std::string Describe(const HttpResponse& r) {
 
 void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t token_generation,
                                 HttpResponse response) {
+  // Every line logged while this answer is handled names its batch, audience and list.
+  const LogFields log_fields{{"batch", std::to_string(job.batch.id)},
+                             {"audience", job.batch.key.audience_id},
+                             {"list_type", std::string(ToString(job.batch.key.list_type))},
+                             {"list", list.list_id}};
   --job.in_flight;
   --in_flight_;
   const SteadyTime now = clock_.Now();

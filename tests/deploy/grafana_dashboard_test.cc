@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -76,7 +77,7 @@ TEST_F(GrafanaDashboardTest, IsAnImportableDashboard) {
 }
 
 TEST_F(GrafanaDashboardTest, EveryQueriedMetricIsExportedByTheCode) {
-  const std::set<std::string> exported = MetricNamesInCode();
+  const std::set<std::string> exported = MetricNamesKnown();
   ASSERT_FALSE(exported.empty());
   const auto expressions = Expressions();
   ASSERT_GE(expressions.size(), 12u);
@@ -106,6 +107,55 @@ TEST_F(GrafanaDashboardTest, ShowsWhatOperatorsWatch) {
         "pinsync_connector_ack_latency_seconds", "pinsync_connector_dead_letters_total",
         "pinsync_connector_paused_partitions"}) {
     EXPECT_TRUE(queried.contains(metric)) << metric << " is on no panel";
+  }
+}
+
+TEST_F(GrafanaDashboardTest, AudienceVariableFiltersAPerAudienceRow) {
+  const rapidjson::Value* audience = nullptr;
+  for (const auto& variable : doc_["templating"]["list"].GetArray()) {
+    if (std::string(variable["name"].GetString()) == "audience") audience = &variable;
+  }
+  ASSERT_NE(audience, nullptr) << "no audience template variable";
+  EXPECT_STREQ((*audience)["definition"].GetString(),
+               "label_values(pinsync_audience_changes_total, audience)");
+  EXPECT_TRUE((*audience)["includeAll"].GetBool());
+  EXPECT_STREQ((*audience)["allValue"].GetString(), ".*");
+
+  // The panels after the "Audiences" row, up to the next row.
+  std::set<std::string> queried;
+  bool in_row = false;
+  int panels = 0;
+  for (const auto& panel : doc_["panels"].GetArray()) {
+    if (std::string(panel["type"].GetString()) == "row") {
+      in_row = std::string(panel["title"].GetString()) == "Audiences";
+      continue;
+    }
+    if (!in_row) continue;
+    ++panels;
+    for (const auto& target : panel["targets"].GetArray()) {
+      const std::string expr = target["expr"].GetString();
+      const auto names = MetricNamesInExpression(expr, MetricNamesKnown());
+      queried.insert(names.begin(), names.end());
+      const bool per_audience = std::any_of(names.begin(), names.end(), [](const std::string& n) {
+        return n.starts_with("pinsync_audience_records") ||
+               n.starts_with("pinsync_audience_oldest") ||
+               n.starts_with("pinsync_audience_changes") ||
+               n.starts_with("pinsync_audience_last") || n.starts_with("pinsync_pinterest_list_") ||
+               n.starts_with("pinsync_pinterest_audience_");
+      });
+      if (per_audience) {
+        EXPECT_NE(expr.find("audience=~\"$audience\""), std::string::npos)
+            << "a per-audience query ignores the audience variable: " << expr;
+      }
+    }
+  }
+  EXPECT_GE(panels, 6) << "no per-audience row";
+  for (const char* metric :
+       {"pinsync_audience_oldest_pending_age_seconds", "pinsync_audience_records_pending",
+        "pinsync_audience_records_synced_total", "pinsync_pinterest_audience_size",
+        "pinsync_audience_records_errored_total", "pinsync_pinterest_list_status",
+        "pinsync_pinterest_list_uploaded_records"}) {
+    EXPECT_TRUE(queried.contains(metric)) << metric << " is not in the Audiences row";
   }
 }
 

@@ -2,6 +2,8 @@
 // manifests promise (configuration keys, secret references, safe pod settings, monitoring).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
 #include <string>
 
 #include "helm_render.h"
@@ -76,7 +78,8 @@ TEST_F(HelmChartTest, DefaultValuesRenderTheCoreObjectsOnly) {
        {"ConfigMap", "Deployment", "Service", "ServiceAccount", "PodDisruptionBudget"}) {
     EXPECT_EQ(CountObjects(objects, kind), 1) << kind;
   }
-  for (const char* kind : {"ServiceMonitor", "PrometheusRule", "PersistentVolumeClaim", "Secret"}) {
+  for (const char* kind : {"ServiceMonitor", "PrometheusRule", "PersistentVolumeClaim", "Secret",
+                           "NetworkPolicy", "ScaledObject"}) {
     EXPECT_EQ(CountObjects(objects, kind), 0) << kind;
   }
   auto service = FindObject(objects, "Service");
@@ -84,6 +87,103 @@ TEST_F(HelmChartTest, DefaultValuesRenderTheCoreObjectsOnly) {
   EXPECT_EQ(service["spec"]["ports"][0]["targetPort"].as<std::string>(), "metrics");
   auto pdb = FindObject(objects, "PodDisruptionBudget");
   EXPECT_EQ(pdb["spec"]["maxUnavailable"].as<int>(), 1);
+}
+
+TEST_F(HelmChartTest, NetworkPolicyLetsOnlyKafkaPinterestDnsAndScrapesThrough) {
+  auto objects = Render(
+      "--set networkPolicy.enabled=true --set 'networkPolicy.kafka.cidrs={10.20.0.0/16}' "
+      "--set 'networkPolicy.kafka.ports={9093,9094}'");
+  const YAML::Node policy = FindObject(objects, "NetworkPolicy")["spec"];
+  const YAML::Node selector = FindObject(objects, "Deployment")["spec"]["selector"]["matchLabels"];
+  for (const auto& label : selector) {
+    EXPECT_EQ(policy["podSelector"]["matchLabels"][label.first.as<std::string>()].as<std::string>(),
+              label.second.as<std::string>());
+  }
+  std::set<std::string> types;
+  for (const YAML::Node& t : policy["policyTypes"]) types.insert(t.as<std::string>());
+  EXPECT_EQ(types, (std::set<std::string>{"Ingress", "Egress"}));
+  ASSERT_EQ(policy["ingress"].size(), 1u);
+  EXPECT_EQ(policy["ingress"][0]["ports"][0]["port"].as<std::string>(), "metrics");
+  EXPECT_EQ(policy["ingress"][0]["ports"].size(), 1u) << "only the metrics port";
+
+  // Egress: port -> (protocol, cidr of the rule's first peer or "any").
+  std::multimap<int, std::pair<std::string, std::string>> egress;
+  for (const YAML::Node& rule : policy["egress"]) {
+    const std::string to =
+        rule["to"] ? rule["to"][0]["ipBlock"]["cidr"].as<std::string>("peer") : "any";
+    for (const YAML::Node& port : rule["ports"]) {
+      egress.emplace(port["port"].as<int>(),
+                     std::make_pair(port["protocol"].as<std::string>(), to));
+    }
+  }
+  EXPECT_EQ(egress.count(9093), 1u);
+  EXPECT_EQ(egress.find(9094)->second,
+            std::make_pair(std::string("TCP"), std::string("10.20.0.0/16")));
+  EXPECT_EQ(egress.count(9092), 0u) << "the ports come from values";
+  EXPECT_EQ(egress.find(443)->second, std::make_pair(std::string("TCP"), std::string("0.0.0.0/0")));
+  EXPECT_EQ(egress.count(53), 2u) << "DNS over UDP and TCP";
+  EXPECT_EQ(egress.size(), 5u) << "nothing else leaves the pod";
+
+  auto without_dns =
+      Render("--set networkPolicy.enabled=true --set networkPolicy.dns.enabled=false");
+  for (const YAML::Node& rule : FindObject(without_dns, "NetworkPolicy")["spec"]["egress"]) {
+    for (const YAML::Node& port : rule["ports"]) EXPECT_NE(port["port"].as<int>(), 53);
+  }
+}
+
+TEST_F(HelmChartTest, KedaScalesOnConsumerLagOfEachTopicWhenEnabled) {
+  auto objects = Render(
+      "--set keda.enabled=true --set keda.maxReplicaCount=6 --set keda.lagThreshold=5000 "
+      "--set 'config.kafka.topics={membership-a,membership-b}' --set config.kafka.group_id=sync "
+      "--set keda.authenticationRef=kafka-auth");
+  const YAML::Node scaled = FindObject(objects, "ScaledObject");
+  const YAML::Node deployment = FindObject(objects, "Deployment");
+  EXPECT_EQ(scaled["apiVersion"].as<std::string>(), "keda.sh/v1alpha1");
+  EXPECT_EQ(scaled["spec"]["scaleTargetRef"]["name"].as<std::string>(),
+            deployment["metadata"]["name"].as<std::string>());
+  EXPECT_EQ(scaled["spec"]["maxReplicaCount"].as<int>(), 6);
+  const YAML::Node triggers = scaled["spec"]["triggers"];
+  ASSERT_EQ(triggers.size(), 2u) << "one trigger per topic";
+  std::set<std::string> topics;
+  for (const YAML::Node& trigger : triggers) {
+    EXPECT_EQ(trigger["type"].as<std::string>(), "kafka");
+    EXPECT_EQ(trigger["metadata"]["consumerGroup"].as<std::string>(), "sync");
+    EXPECT_EQ(trigger["metadata"]["bootstrapServers"].as<std::string>(), "kafka:9092");
+    EXPECT_EQ(trigger["metadata"]["lagThreshold"].as<std::string>(), "5000");
+    EXPECT_EQ(trigger["authenticationRef"]["name"].as<std::string>(), "kafka-auth");
+    topics.insert(trigger["metadata"]["topic"].as<std::string>());
+  }
+  EXPECT_EQ(topics, (std::set<std::string>{"membership-a", "membership-b"}));
+  EXPECT_FALSE(deployment["spec"]["replicas"]) << "KEDA owns the replica count";
+  EXPECT_EQ(FindObject(Render(""), "Deployment")["spec"]["replicas"].as<int>(), 1);
+}
+
+TEST_F(HelmChartTest, ReplicasSpreadAcrossNodesByDefault) {
+  auto spread = [](const std::vector<YAML::Node>& objects) {
+    return FindObject(objects,
+                      "Deployment")["spec"]["template"]["spec"]["topologySpreadConstraints"];
+  };
+  auto objects = Render("");
+  const YAML::Node constraints = spread(objects);
+  ASSERT_EQ(constraints.size(), 1u);
+  EXPECT_EQ(constraints[0]["maxSkew"].as<int>(), 1);
+  EXPECT_EQ(constraints[0]["topologyKey"].as<std::string>(), "kubernetes.io/hostname");
+  EXPECT_EQ(constraints[0]["whenUnsatisfiable"].as<std::string>(), "ScheduleAnyway");
+  EXPECT_EQ(
+      constraints[0]["labelSelector"]["matchLabels"]["app.kubernetes.io/name"].as<std::string>(),
+      "pinsync");
+  EXPECT_FALSE(spread(Render("--set topologySpread.enabled=false")));
+  auto zones = Render(
+      "--set topologySpread.topologyKey=topology.kubernetes.io/zone "
+      "--set topologySpread.maxSkew=2");
+  EXPECT_EQ(spread(zones)[0]["topologyKey"].as<std::string>(), "topology.kubernetes.io/zone");
+  EXPECT_EQ(spread(zones)[0]["maxSkew"].as<int>(), 2);
+  auto raw = Render(
+      "--set 'topologySpreadConstraints[0].maxSkew=3' "
+      "--set 'topologySpreadConstraints[0].topologyKey=rack' "
+      "--set 'topologySpreadConstraints[0].whenUnsatisfiable=DoNotSchedule'");
+  ASSERT_EQ(spread(raw).size(), 1u) << "raw constraints replace the default";
+  EXPECT_EQ(spread(raw)[0]["topologyKey"].as<std::string>(), "rack");
 }
 
 TEST_F(HelmChartTest, ConfigMapCarriesTheConfigKeysFromValues) {
@@ -235,7 +335,13 @@ TEST_F(HelmChartTest, SchemaRejectsMisspelledKeysAndBadValues) {
         Case{"--set auth.mountAs=volume", "auth.mountAs"},
         Case{"--set-string config.pinterest.ad_account_id=act_123", "ad_account_id"},
         Case{"--set config.pinterest.ad_account_id=549755885175", "ad_account_id"},
-        Case{"--set metrics.port=70000", "metrics.port"}}) {
+        Case{"--set metrics.port=70000", "metrics.port"},
+        Case{"--set networkPolicy.kafka.ports[0]=0", "networkPolicy.kafka.ports"},
+        Case{"--set 'networkPolicy.kafka.cidrs={kafka.local}'", "networkPolicy.kafka.cidrs"},
+        Case{"--set networkPolicy.egress=[]", "egress"},
+        Case{"--set-string keda.lagThreshold=lots", "keda.lagThreshold"},
+        Case{"--set keda.maxReplicaCount=0", "keda.maxReplicaCount"},
+        Case{"--set topologySpread.whenUnsatisfiable=Maybe", "whenUnsatisfiable"}}) {
     CommandResult r = HelmTemplate(*helm_, c.args);
     EXPECT_NE(r.exit_code, 0) << c.args << " was accepted";
     EXPECT_NE(r.output.find(c.complaint), std::string::npos) << c.args << ":\n" << r.output;

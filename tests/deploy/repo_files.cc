@@ -37,6 +37,35 @@ std::set<std::string> MetricNamesInCode() {
   return names;
 }
 
+const std::set<std::string>& AudienceMetricNames() {
+  static const std::set<std::string> kNames = {
+      "pinsync_audience_changes_total",
+      "pinsync_audience_records_synced_total",
+      "pinsync_audience_records_not_synced_total",
+      "pinsync_audience_records_pending",
+      "pinsync_audience_oldest_pending_age_seconds",
+      "pinsync_audience_records_errored_total",
+      "pinsync_audience_last_sync_timestamp_seconds",
+      "pinsync_audience_series_folded",
+      "pinsync_pinterest_list_status",
+      "pinsync_pinterest_list_uploaded_records",
+      "pinsync_pinterest_list_removed_records",
+      "pinsync_pinterest_audience_size",
+      "pinsync_pinterest_audience_status",
+      "pinsync_pinterest_list_full",
+      "pinsync_pinterest_view_sweeps_total",
+      "pinsync_pinterest_view_age_seconds",
+      "pinsync_ready",
+  };
+  return kNames;
+}
+
+std::set<std::string> MetricNamesKnown() {
+  std::set<std::string> names = MetricNamesInCode();
+  names.insert(AudienceMetricNames().begin(), AudienceMetricNames().end());
+  return names;
+}
+
 std::set<std::string> MetricNamesInExpression(const std::string& expr,
                                               const std::set<std::string>& known) {
   // A recording rule's name ("pinsync:...") has a colon after "pinsync", so it never matches.
