@@ -155,7 +155,8 @@ TEST_F(HelmChartTest, KedaScalesOnConsumerLagOfEachTopicWhenEnabled) {
   }
   EXPECT_EQ(topics, (std::set<std::string>{"membership-a", "membership-b"}));
   EXPECT_FALSE(deployment["spec"]["replicas"]) << "KEDA owns the replica count";
-  EXPECT_EQ(FindObject(Render(""), "Deployment")["spec"]["replicas"].as<int>(), 1);
+  EXPECT_EQ(FindObject(Render(""), "Deployment")["spec"]["replicas"].as<int>(), 3)
+      << "the default runs several replicas: the registry topic makes that safe";
 }
 
 TEST_F(HelmChartTest, ReplicasSpreadAcrossNodesByDefault) {
