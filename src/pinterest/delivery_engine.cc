@@ -278,6 +278,7 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
     if (w.not_before > now || IsLocal(w)) continue;
     if (IsLookup(w) && PrepareLookup(list, job, w, now) == Lookup::kWait) continue;
     if (w.step == Step::kUpdate && list.list_id.empty()) continue;  // relocating: not yet known
+    if (!StillClaimed(list, job, w)) continue;  // taken over meanwhile: wait for its ids again
     pick = i;
   }
   if (!pick) return false;

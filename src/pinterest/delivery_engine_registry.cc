@@ -124,6 +124,21 @@ bool DeliveryEngine::AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now
   return advanced;
 }
 
+bool DeliveryEngine::StillClaimed(const ListState& list, const Job& job, Work& work) {
+  if (registry_ == nullptr) return true;
+  if (work.step != Step::kCreateList && work.step != Step::kCreateAudience) return true;
+  const ClaimStatus status =
+      registry_->Claim(list.key.ad_account_id, job.target.list_name, work.gone_list_id);
+  if (status == ClaimStatus::kWon || status == ClaimStatus::kWonTakingOver) return true;
+  spdlog::warn(
+      "pinterest: another member took over creating '{}' in ad account {} (this one was slower "
+      "than the claim timeout); waiting for its ids instead",
+      job.target.list_name, list.key.ad_account_id);
+  work.claim_for = work.step;
+  work.step = Step::kClaim;
+  return false;
+}
+
 void DeliveryEngine::PublishIfProvisioned(const ListState& list, const Job& job) {
   if (registry_ == nullptr || list.list_id.empty() || !list.audience_ready) return;
   if (!job.target.existing_list_id.empty()) return;  // pinned in the configuration

@@ -66,7 +66,7 @@ struct RegistryStats {
 }  // namespace
 
 Duration ClaimTimeoutFor(const config::Config& config) {
-  return 2 * Duration(config.pinterest.request_timeout) + std::chrono::seconds(30);
+  return 2 * Duration(config.pinterest.request_timeout) + Duration(config.pipeline.handoff_margin);
 }
 
 struct KafkaListRegistry::State {

@@ -94,14 +94,21 @@ RegistryBook::Decision RegistryBook::ClaimBasis(const std::string& ad_account_id
       }
       return decision;
     }
+    const std::string taken_over = "after:" + std::to_string(winner->second.offset);
     if (winner->second.member == member_) {
+      // Someone took over from this member (it was slower than the claim timeout): its claim no
+      // longer counts, whatever it was about to do.
+      if (state.winners.contains(taken_over)) {
+        basis = taken_over;
+        continue;
+      }
       return {
           basis.starts_with("after:") ? ClaimStatus::kWonTakingOver : ClaimStatus::kWon, {}, {}};
     }
-    if (now - winner->second.seen_at < claim_timeout_) {
+    if (now - winner->second.seen_at < claim_timeout_ && !state.winners.contains(taken_over)) {
       return {ClaimStatus::kWaiting, {}, winner->second.member};
     }
-    basis = "after:" + std::to_string(winner->second.offset);
+    basis = taken_over;
   }
   return {ClaimStatus::kPending, {}, {}};
 }

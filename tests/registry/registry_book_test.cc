@@ -112,6 +112,13 @@ TEST(RegistryBookTest, AWinnerThatNeverPublishesIsTakenOverOnceByTheFirstTakeOve
   log.FeedAll(c, rc, t);
   EXPECT_EQ(c.Claim(kAccount, kName, "", t).status, ClaimStatus::kWonTakingOver);
   EXPECT_EQ(b.Claim(kAccount, kName, "", t).status, ClaimStatus::kWaiting);
+  // The first winner was only slow: once it reads the take-over, its own claim no longer counts
+  // and it must not create any more (the engine asks again right before sending a create).
+  size_t ra = 0;
+  log.FeedAll(a, ra, t);
+  auto da = a.Claim(kAccount, kName, "", t);
+  EXPECT_EQ(da.status, ClaimStatus::kWaiting);
+  EXPECT_EQ(da.winner, "c");
 }
 
 TEST(RegistryBookTest, ADeletedListIsRecreatedOnceAndOldIdsDoNotSettleTheClaim) {

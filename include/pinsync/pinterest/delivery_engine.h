@@ -177,6 +177,9 @@ class DeliveryEngine {
   Work CreateWork(Step create, RecordChunk records, const Job& job);
   // Local steps of the head batch answered now; true if any was.
   bool AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now);
+  // A create about to be sent: true unless another member took the name's claim over from this
+  // one (it was slower than the claim timeout); then the work waits as a claim again.
+  bool StillClaimed(const ListState& list, const Job& job, Work& work);
   // The list and its audience are ready: tell the other members.
   void PublishIfProvisioned(const ListState& list, const Job& job);
   void AudienceResolved(ListState& list, Job& job);

@@ -38,8 +38,9 @@ struct RegistryOptions {
   std::string app_secret;
 };
 
-// How long a claim is honoured, for `config`: the winner's create may wait for the rate budget
-// and retry a timed-out request before it publishes, so two request timeouts and a margin.
+// How long a claim is honoured, for `config`: the winner's create may retry a timed-out request
+// before it publishes, so two request timeouts plus pipeline.handoff_margin (2 min 5 s by
+// default). A member killed between its claim and publishing stalls that one name this long.
 Duration ClaimTimeoutFor(const config::Config& config);
 
 // Also the group's credential lineage (pinterest::CredentialLineage) when given the app's id and
