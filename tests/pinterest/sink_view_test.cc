@@ -71,7 +71,9 @@ TEST_F(SinkViewTest, AfterASyncTheViewEqualsTheSandboxsState) {
   ASSERT_EQ(audience_of.size(), 2u);
   auto matches = [&](const ListView& v) {
     const auto* list = v.list_id == big->id ? big : v.list_id == small->id ? small : nullptr;
-    return list != nullptr && v.read_at &&
+    // Names and ids join the view at its once-a-second export: wait for them too (a slow
+    // sanitizer build reads the counters first).
+    return list != nullptr && v.read_at && !v.list_name.empty() &&
            v.num_uploaded_user_records == list->num_uploaded_user_records &&
            v.num_removed_user_records == list->num_removed_user_records &&
            v.audience_size == audience_of[list->id].size;
