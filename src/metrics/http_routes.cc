@@ -11,15 +11,18 @@
 #include "pinsync/metrics/status_page.h"
 
 namespace pinsync::metrics {
-namespace {
 
-struct Response {
+// One answer of a route. Named (not in the anonymous namespace) because HttpRoutes::Handler holds
+// a function returning it; a unity build would otherwise give the handler internal linkage parts.
+struct RouteResponse {
   int status = 200;
   std::string content_type;
   std::string body;
 };
 
-void Send(mg_connection* conn, const Response& r) {
+namespace {
+
+void Send(mg_connection* conn, const RouteResponse& r) {
   const char* text = r.status == 200 ? "OK" : r.status == 503 ? "Service Unavailable" : "Error";
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
@@ -36,12 +39,12 @@ StatusSnapshot Empty() { return StatusSnapshot{}; }
 }  // namespace
 
 struct HttpRoutes::Handler final : CivetHandler {
-  explicit Handler(std::function<Response()> answer) : answer_(std::move(answer)) {}
+  explicit Handler(std::function<RouteResponse()> answer) : answer_(std::move(answer)) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
     Send(conn, answer_());
     return true;
   }
-  std::function<Response()> answer_;
+  std::function<RouteResponse()> answer_;
 };
 
 HttpRoutes::HttpRoutes(std::shared_ptr<prometheus::Registry> registry,
@@ -49,24 +52,24 @@ HttpRoutes::HttpRoutes(std::shared_ptr<prometheus::Registry> registry,
   metrics = std::make_unique<Handler>([registry] {
     const std::string body =
         registry ? prometheus::TextSerializer().Serialize(registry->Collect()) : std::string();
-    return Response{200, "text/plain; version=0.0.4; charset=utf-8", body};
+    return RouteResponse{200, "text/plain; version=0.0.4; charset=utf-8", body};
   });
-  health = std::make_unique<Handler>([] { return Response{200, kText, "ok\n"}; });
+  health = std::make_unique<Handler>([] { return RouteResponse{200, kText, "ok\n"}; });
   ready = std::make_unique<Handler>([board] {
     const Readiness r =
         board ? board->CurrentReadiness() : Readiness{false, "no status source: readiness unknown"};
-    return Response{r.ready ? 200 : 503, kText, r.reason + "\n"};
+    return RouteResponse{r.ready ? 200 : 503, kText, r.reason + "\n"};
   });
   page = std::make_unique<Handler>([board] {
     auto latest = board ? board->Latest() : nullptr;
     const Readiness r = board ? board->CurrentReadiness() : Readiness{false, "no status source"};
-    return Response{200, "text/html; charset=utf-8",
-                    RenderStatusPage(latest ? *latest : Empty(), r)};
+    return RouteResponse{200, "text/html; charset=utf-8",
+                         RenderStatusPage(latest ? *latest : Empty(), r)};
   });
   json = std::make_unique<Handler>([board] {
     auto latest = board ? board->Latest() : nullptr;
     const Readiness r = board ? board->CurrentReadiness() : Readiness{false, "no status source"};
-    return Response{200, "application/json", RenderStatusJson(latest ? *latest : Empty(), r)};
+    return RouteResponse{200, "application/json", RenderStatusJson(latest ? *latest : Empty(), r)};
   });
 }
 

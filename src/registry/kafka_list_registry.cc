@@ -33,6 +33,10 @@ std::string RandomMemberId() {
   return fmt::format("{:016x}", rng());
 }
 
+}  // namespace
+
+// The registry's metrics, outside the anonymous namespace: State holds one (a unity build would
+// otherwise give State parts with internal linkage).
 struct RegistryStats {
   prometheus::Counter& records_read;
   prometheus::Counter& unreadable_records;
@@ -62,8 +66,6 @@ struct RegistryStats {
         .names = gauge("pinsync_registry_names", "List names the registry knows")};
   }
 };
-
-}  // namespace
 
 Duration ClaimTimeoutFor(const config::Config& config) {
   return 2 * Duration(config.pinterest.request_timeout) + Duration(config.pipeline.handoff_margin);
