@@ -394,6 +394,8 @@ void DeliveryEngine::Activate(ListState& list, Job& job) {
   job.activated = true;
   if (job.batch.size() == 0) return;
   job.target = ResolveListTarget(config_, list.key, job.batch.audience_name);
+  // The view learns the list's name here: a batch may finish between two of its exports.
+  view_book_.Track(list.key, job.target.list_name, list.list_id);
   if (list.list_id.empty() && !job.target.existing_list_id.empty()) {
     list.list_id = job.target.existing_list_id;
   }
