@@ -43,6 +43,7 @@ std::string ConfigYaml(const config::Config& c) {
   if (!c.kafka.dead_letter_topic.empty()) {
     y += "  dead_letter_topic: " + Quoted(c.kafka.dead_letter_topic) + "\n";
   }
+  y += "  registry_topic: " + Quoted(c.kafka.registry_topic) + "\n";
   y += "  commit_interval: " + Millis(c.kafka.commit_interval) + "\n";
   y += fmt::format("  max_message_bytes: {}\n", c.kafka.max_message_bytes);
   if (!c.kafka.properties.empty()) {

@@ -30,10 +30,11 @@ TEST_F(E2eTest, CrashRecoveryKillNineAtRandomPointsNeverCommitsAheadOfAcknowledg
   config::Config cfg = BaseConfig(group);
   cfg.batching.max_records = 100;
   cfg.batching.max_age = 300ms;
-  // A run killed between winning a list's registry claim and publishing its ids leaves the claim
-  // to be taken over after 2 x request_timeout + handoff_margin; keep that short so the runs
-  // still commit between kills (answers take 120 ms, far inside 2 s).
-  cfg.pinterest.request_timeout = 2s;
+  // One replica at a time: no list registry. With one, a run killed between winning a list's
+  // claim and publishing its ids leaves that list waiting for the claim timeout in the next run,
+  // and runs killed ~0.5 s after their first request then rarely commit at all (this test's
+  // power check failed 2 runs in 3). The registry's own crash behaviour is in FleetRegistryTest.
+  cfg.kafka.registry_topic.clear();
   const std::string dir = TempDir();
   const std::string yaml = dir + "/pinsync.yaml";
   const std::string log = dir + "/pinsync.log";
