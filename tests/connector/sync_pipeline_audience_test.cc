@@ -8,6 +8,7 @@
 
 #include "connector/fake_batch_sink.h"
 #include "connector/metric_values.h"
+#include "connector/pipeline_events.h"
 #include "pinsync/connector/sync_pipeline.h"
 #include "pinsync/kafka/fake_dead_letter_producer.h"
 
@@ -23,13 +24,7 @@ using Labels = std::map<std::string, std::string>;
 const TopicPartition kP0{"events", 0};
 constexpr const char* kIdfa = "6D92078A-8246-4BA4-AE5B-76104861E7DC";
 
-std::string Event(const std::string& audience, const std::string& op, const std::string& email,
-                  const std::string& idfa = "") {
-  std::string ids = "\"email\":\"" + email + "\"";
-  if (!idfa.empty()) ids += ",\"idfa\":\"" + idfa + "\"";
-  return "{\"audience_id\":\"" + audience + "\",\"op\":\"" + op + "\",\"identifiers\":{" + ids +
-         "}}";
-}
+using testing::Event;
 
 class PipelineAudienceTest : public ::testing::Test {
  protected:

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "connector/fake_batch_sink.h"
+#include "connector/pipeline_events.h"
 #include "pinsync/kafka/fake_dead_letter_producer.h"
 
 namespace pinsync::connector {
@@ -19,13 +20,7 @@ using testing::FakeBatchSink;
 const TopicPartition kP0{"events", 0};
 const TopicPartition kP1{"events", 1};
 
-std::string Event(const std::string& audience, const std::string& op, const std::string& email,
-                  const std::string& idfa = "") {
-  std::string ids = "\"email\":\"" + email + "\"";
-  if (!idfa.empty()) ids += ",\"idfa\":\"" + idfa + "\"";
-  return "{\"audience_id\":\"" + audience + "\",\"op\":\"" + op + "\",\"identifiers\":{" + ids +
-         "}}";
-}
+using testing::Event;
 
 class SyncPipelineTest : public ::testing::Test {
  protected:
