@@ -58,7 +58,11 @@ void AsyncCommitResult(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
 
 void KafkaMessageSource::State::OnRebalance(rd_kafka_t* handle, rd_kafka_resp_err_t err,
                                             rd_kafka_topic_partition_list_t* partitions) {
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
+  if (rebalance_protocol.empty() || rebalance_protocol == "NONE") {
+    rebalance_protocol = rd_kafka_rebalance_protocol(handle);
+  }
+  last_rebalance = std::chrono::steady_clock::now();
+  const bool cooperative = rebalance_protocol == "COOPERATIVE";
   const std::vector<TopicPartition> tps = internal::FromPartitionList(partitions);
   stats.rebalances.Increment();
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {

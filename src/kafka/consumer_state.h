@@ -7,6 +7,8 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "group_join_watch.h"
 #include "pinsync/kafka/kafka_message_source.h"
@@ -37,6 +39,12 @@ struct KafkaMessageSource::State {
   std::vector<std::string> topics;  // subscribed
   size_t partition_count = 0;       // of `topics`, last known
   std::chrono::steady_clock::time_point next_lag_update{};
+  // When librdkafka last handed over a rebalance; Close waits for the group to go quiet.
+  std::chrono::steady_clock::time_point last_rebalance{};
+  // "COOPERATIVE" or "EAGER", read in the first rebalance callback: librdkafka 2.0.2's
+  // rd_kafka_rebalance_protocol() can block for good when called during close (librdkafka
+  // issue #4041), and the protocol never changes for a member.
+  std::string rebalance_protocol;
   bool closing = false;
   bool closed = false;
 };

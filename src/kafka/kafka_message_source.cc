@@ -312,10 +312,41 @@ size_t KafkaMessageSource::SubscribedPartitionCount() {
   return state_->partition_count;
 }
 
+void KafkaMessageSource::GiveUpAssignment(std::chrono::steady_clock::time_point deadline) {
+  // librdkafka 2.0.2 can crash or block for good when a cooperative rebalance is under way as
+  // rd_kafka_consumer_close() starts (librdkafka issues #4312, #4527, fixed from 2.4.0): a member
+  // leaving or joining as this one shuts down, which a rolling deploy does every time. So leave
+  // the group first (unsubscribe revokes every partition through the rebalance callback, so the
+  // listener still commits what was acknowledged) and close only once the group is quiet.
+  rd_kafka_t* rk = state_->rk.get();
+  if (const rd_kafka_resp_err_t err = rd_kafka_unsubscribe(rk); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("kafka consumer: unsubscribing before close failed: {}", rd_kafka_err2str(err));
+    return;
+  }
+  // Quiet: nothing assigned, and no rebalance handed over for this long.
+  constexpr auto kQuiet = std::chrono::milliseconds(300);
+  const auto unsubscribed_at = Clock::now();
+  while (Clock::now() < deadline) {
+    // Messages still buffered are dropped: never handed over, so never acknowledged nor
+    // committed; the next owner of the partition reads them again.
+    if (rd_kafka_message_t* message = rd_kafka_consumer_poll(rk, 50)) {
+      rd_kafka_message_destroy(message);
+    }
+    const auto now = Clock::now();
+    if (now - unsubscribed_at < kQuiet || now - state_->last_rebalance < kQuiet) continue;
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(rk, &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    const internal::PartitionListPtr assignment(raw);
+    if (assignment->cnt == 0) return;
+  }
+}
+
 void KafkaMessageSource::Close() {
   if (state_->closed || state_->closing) return;
   state_->closing = true;  // the listener may still CommitSync from the final revocation
   rd_kafka_t* rk = state_->rk.get();
+  const auto deadline = Clock::now() + state_->close_timeout;
+  GiveUpAssignment(deadline - state_->close_timeout / 2);
   // Close through a queue we serve ourselves, so leaving the group is bounded even when the
   // brokers are gone; the revocation still reaches the listener.
   internal::QueuePtr queue(rd_kafka_queue_new(rk));
@@ -324,7 +355,6 @@ void KafkaMessageSource::Close() {
     spdlog::warn("kafka consumer: close failed: {}", rd_kafka_error_string(error));
     rd_kafka_error_destroy(error);
   } else {
-    const auto deadline = Clock::now() + state_->close_timeout;
     while (!rd_kafka_consumer_closed(rk) && Clock::now() < deadline) {
       rd_kafka_event_t* event = rd_kafka_queue_poll(queue.get(), 100);
       if (event == nullptr) continue;

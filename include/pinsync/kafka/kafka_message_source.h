@@ -70,6 +70,8 @@ class KafkaMessageSource final : public MessageSource {
   };
 
   explicit KafkaMessageSource(std::unique_ptr<State> state);
+  // Close's first half: leaves the group and serves the revocation until `deadline`.
+  void GiveUpAssignment(std::chrono::steady_clock::time_point deadline);
   std::unique_ptr<State> state_;
   ChangeCountingListener listener_;
 };
