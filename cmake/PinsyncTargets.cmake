@@ -6,8 +6,9 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   list(APPEND PINSYNC_WARNINGS -Wno-restrict)
 endif()
 
-# Subsystems whose sources do not compile together in one unity source (PINSYNC_UNITY_BUILD=ON):
-# names with internal linkage must differ between the files of a subsystem for that.
+# Subsystems (and test programs) whose sources do not compile together in one unity source
+# (PINSYNC_UNITY_BUILD=ON): names with internal linkage must differ between the files of a target
+# for that, so test helpers shared by several files go in a header of the test folder.
 #   decode: mapped_decoder.cc and segment_decoder.cc each define json::Fail.
 set(PINSYNC_NOT_UNITY_BUILD decode)
 
@@ -72,6 +73,12 @@ function(pinsync_test)
   target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${A_NAME} PRIVATE PINSYNC_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                                                PINSYNC_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  if(PINSYNC_UNITY_BUILD AND NOT A_NAME IN_LIST PINSYNC_NOT_UNITY_BUILD)
+    set_target_properties(${A_NAME} PROPERTIES UNITY_BUILD ON)
+  endif()
+  if(PINSYNC_PCH)
+    pinsync_use_precompiled_header(${A_NAME})
+  endif()
   gtest_discover_tests(${A_NAME} DISCOVERY_MODE PRE_TEST
                        PROPERTIES LABELS ${A_TIER} TIMEOUT ${A_TIMEOUT})
 endfunction()

@@ -1,7 +1,8 @@
 #pragma once
-// The precompiled header of -DPINSYNC_PCH=ON (scripts/demo.sh): the standard and third-party
-// headers most of src/ includes, parsed once instead of in every source file. Nothing may depend
-// on it: every source still includes what it uses, and builds without it (the default).
+// The precompiled header of -DPINSYNC_PCH=ON (scripts/build-defaults.sh): the standard and
+// third-party headers most of src/ and tests/ include, parsed once instead of in every source file.
+// Nothing may depend on it: every source still includes what it uses, and builds without it (the
+// default).
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>

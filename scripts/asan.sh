@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the tests with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit and
-# integration tiers. Any sanitizer report fails the run.
+# Builds the tests with AddressSanitizer + UndefinedBehaviorSanitizer (Debug, otherwise the shared
+# configuration of scripts/build-defaults.sh) and runs the unit and integration tiers. Any
+# sanitizer report fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD_DIR=build-asan BUILD_TYPE=Debug

@@ -77,17 +77,17 @@ step() {
 echo "demo: preparing pinsync; the details go to $LOG"
 step --quiet "installing packages (to build and run pinsync)" scripts/install-deps.sh --runtime
 
-# A first configuration builds optimized as CI's builds are (-O2; GCC 12 at -O3 reports false
-# positives that -Werror makes errors) but without debug information, leaves the tests and
-# benchmarks out (their packages are not needed), and compiles each library as one unity source
-# with the headers most sources include precompiled: together about a third of the compile time of
-# a CI build of the same target. A build directory configured before (by scripts/test.sh, say)
-# keeps its settings, so nothing already built there is rebuilt; only pinsync is brought up to date.
+# A first configuration is the one every scripted build shares (scripts/build-defaults.sh:
+# optimized, unity sources, precompiled headers: about a fifth of the compile time of each file on
+# its own) without the tests and benchmarks (their packages are not needed); scripts/test.sh later
+# adds them to the same directory and reuses what the demo compiled. A build directory configured
+# before keeps its settings, so nothing already built there is rebuilt; only pinsync is brought up
+# to date.
+# shellcheck source=build-defaults.sh
+source scripts/build-defaults.sh
 configure=(cmake -S . -B "$BUILD_DIR")
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-  configure+=(-DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
-    -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" -DPINSYNC_TESTS=OFF -DPINSYNC_BENCH=OFF
-    -DPINSYNC_UNITY_BUILD=ON -DPINSYNC_PCH=ON)
+  configure+=("${BUILD_DEFAULTS[@]}" -DPINSYNC_TESTS=OFF -DPINSYNC_BENCH=OFF)
 elif [ -n "${BUILD_TYPE:-}" ]; then
   configure+=(-DCMAKE_BUILD_TYPE="$BUILD_TYPE")
 fi

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "connector/fake_batch_sink.h"
+#include "connector/pipeline_events.h"
 #include "pinsync/kafka/fake_dead_letter_producer.h"
 #include "pinsync/kafka/fake_message_source.h"
 
@@ -15,8 +16,8 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeBatchSink;
 
-const TopicPartition kP0{"events", 0};
-const TopicPartition kP1{"events", 1};
+using testing::kP0;
+using testing::kP1;
 
 std::string Event(int user, const std::string& op = "add") {
   return "{\"audience_id\":\"vip\",\"op\":\"" + op + "\",\"identifiers\":{\"email\":\"u" +

@@ -21,7 +21,7 @@ using testing::LabelValues;
 using testing::MetricValue;
 using Labels = std::map<std::string, std::string>;
 
-const TopicPartition kP0{"events", 0};
+using testing::kP0;
 constexpr const char* kIdfa = "6D92078A-8246-4BA4-AE5B-76104861E7DC";
 
 using testing::Event;

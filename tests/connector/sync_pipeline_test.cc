@@ -17,8 +17,8 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeBatchSink;
 
-const TopicPartition kP0{"events", 0};
-const TopicPartition kP1{"events", 1};
+using testing::kP0;
+using testing::kP1;
 
 using testing::Event;
 

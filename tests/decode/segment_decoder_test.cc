@@ -23,7 +23,7 @@ DecodeResult DecodeSegment(std::string_view value, std::string_view key = "k-1",
   return MakeDecoder(input, c)->Decode(key, value);
 }
 
-MembershipEvent MustDecode(std::string_view value, std::string_view key = "k-1") {
+MembershipEvent MustDecodeSegment(std::string_view value, std::string_view key = "k-1") {
   auto r = DecodeSegment(value, key);
   EXPECT_TRUE(r.ok()) << (r.rejected() ? r.error().detail : "skipped");
   return r.ok() ? *r : MembershipEvent{};
@@ -47,7 +47,7 @@ std::string Identify(std::string_view membership, std::string_view extra_context
 }
 
 TEST(SegmentDecoder, IdentifyTrueEntersTheAudience) {
-  const MembershipEvent e = MustDecode(Identify("true"));
+  const MembershipEvent e = MustDecodeSegment(Identify("true"));
   EXPECT_EQ(e.op, MembershipOp::kAdd);
   EXPECT_EQ(e.audience_id, "aud_2Nq4");
   EXPECT_EQ(e.audience_name, "first_time_shopper");
@@ -56,7 +56,7 @@ TEST(SegmentDecoder, IdentifyTrueEntersTheAudience) {
 }
 
 TEST(SegmentDecoder, IdentifyFalseExitsTheAudience) {
-  EXPECT_EQ(MustDecode(Identify("false")).op, MembershipOp::kRemove);
+  EXPECT_EQ(MustDecodeSegment(Identify("false")).op, MembershipOp::kRemove);
 }
 
 TEST(SegmentDecoder, IdentifyWithoutPersonasIsSkipped) {
@@ -92,15 +92,15 @@ TEST(SegmentDecoder, TrackEnteredAndExited) {
       R"("properties":{"audience_key":"first_time_shopper","first_time_shopper":true},)"
       R"("context":{"traits":{"email":"zoë@example.com"},)" +
       kPersonas + "}}";
-  const MembershipEvent in = MustDecode(entered);
+  const MembershipEvent in = MustDecodeSegment(entered);
   EXPECT_EQ(in.op, MembershipOp::kAdd);
   EXPECT_EQ(in.audience_name, "first_time_shopper");
   EXPECT_THAT(in.identifiers.email, ElementsAre("zoë@example.com"));  // unicode kept as is
 
   const MembershipEvent out =
-      MustDecode(R"({"type":"track","event":"Audience Exited","anonymousId":"anon-1",)"
-                 R"("properties":{"audience_key":"vip","vip":false},)"
-                 R"("context":{"traits":{"email":"a@b.co"}}})");
+      MustDecodeSegment(R"({"type":"track","event":"Audience Exited","anonymousId":"anon-1",)"
+                        R"("properties":{"audience_key":"vip","vip":false},)"
+                        R"("context":{"traits":{"email":"a@b.co"}}})");
   EXPECT_EQ(out.op, MembershipOp::kRemove);
   EXPECT_EQ(out.audience_id, "vip");  // no personas: the audience key stands for the id
   EXPECT_EQ(out.user_id, "anon-1");
@@ -124,11 +124,11 @@ TEST(SegmentDecoder, AudienceTrackWithoutAKeyIsRejected) {
 TEST(SegmentDecoder, AdvertisingIdByDeviceType) {
   const std::string ios = Identify(
       "true", R"(,"device":{"type":"ios","advertisingId":"6D92078A-8246-4BA4-AE5B-76104861E7DC"})");
-  const MembershipEvent a = MustDecode(ios);
+  const MembershipEvent a = MustDecodeSegment(ios);
   EXPECT_THAT(a.identifiers.idfa, ElementsAre("6D92078A-8246-4BA4-AE5B-76104861E7DC"));
   EXPECT_THAT(a.identifiers.gaid, IsEmpty());
 
-  const MembershipEvent b = MustDecode(Identify(
+  const MembershipEvent b = MustDecodeSegment(Identify(
       "true",
       R"(,"device":{"type":"android","advertisingId":"38400000-8cf0-11bd-b23e-10b96e40000d"})"));
   EXPECT_THAT(b.identifiers.gaid, ElementsAre("38400000-8cf0-11bd-b23e-10b96e40000d"));
@@ -136,7 +136,7 @@ TEST(SegmentDecoder, AdvertisingIdByDeviceType) {
 
   // Another device type's id is not one Pinterest matches: left out, the email remains.
   const MembershipEvent c =
-      MustDecode(Identify("true", R"(,"device":{"type":"tvos","advertisingId":"x"})"));
+      MustDecodeSegment(Identify("true", R"(,"device":{"type":"tvos","advertisingId":"x"})"));
   EXPECT_THAT(c.identifiers.idfa, IsEmpty());
   EXPECT_THAT(c.identifiers.gaid, IsEmpty());
   EXPECT_EQ(c.identifiers.size(), 1u);
@@ -144,15 +144,15 @@ TEST(SegmentDecoder, AdvertisingIdByDeviceType) {
 
 TEST(SegmentDecoder, EmailFromBothTraitsIsKeptOnce) {
   const MembershipEvent e =
-      MustDecode(Identify("true", R"(,"traits":{"email":"ann@example.com"})"));
+      MustDecodeSegment(Identify("true", R"(,"traits":{"email":"ann@example.com"})"));
   EXPECT_THAT(e.identifiers.email, ElementsAre("ann@example.com"));
 }
 
 TEST(SegmentDecoder, UserIdFallsBackToAnonymousIdThenKey) {
-  const MembershipEvent e =
-      MustDecode(R"({"type":"track","event":"Audience Entered","userId":null,)"
-                 R"("properties":{"audience_key":"vip"},"context":{"traits":{"email":"a@b.co"}}})",
-                 "key-7");
+  const MembershipEvent e = MustDecodeSegment(
+      R"({"type":"track","event":"Audience Entered","userId":null,)"
+      R"("properties":{"audience_key":"vip"},"context":{"traits":{"email":"a@b.co"}}})",
+      "key-7");
   EXPECT_EQ(e.user_id, "key-7");
   EXPECT_EQ(
       Rejection(R"({"type":"track","event":"Audience Entered",)"
@@ -183,7 +183,8 @@ TEST(SegmentDecoder, InvalidInputs) {
 }
 
 TEST(SegmentDecoder, EmptyArraysAndNullsMeanNone) {
-  const MembershipEvent e = MustDecode(Identify("true", R"(,"traits":{"email":[]},"device":null)"));
+  const MembershipEvent e =
+      MustDecodeSegment(Identify("true", R"(,"traits":{"email":[]},"device":null)"));
   EXPECT_THAT(e.identifiers.email, ElementsAre("ann@example.com"));
 }
 
@@ -195,7 +196,7 @@ TEST(SegmentDecoder, HugeValues) {
   EXPECT_EQ(too_large.error().code, DecodeErrc::kTooLarge);
   const std::string long_email(200000, 'a');
   const MembershipEvent e =
-      MustDecode(Identify("true", R"(,"traits":{"email":")" + long_email + "\"}"));
+      MustDecodeSegment(Identify("true", R"(,"traits":{"email":")" + long_email + "\"}"));
   EXPECT_EQ(e.identifiers.email.size(), 2u);  // kept as is: the normalizer judges it
 }
 

@@ -16,7 +16,9 @@ namespace {
 constexpr char kSegmentTopic[] = "engage-audiences";
 constexpr char kMappedTopic[] = "crm-membership";
 
-std::string Idfa(int i) { return fmt::format("{:08x}-0000-4000-8000-{:012x}", i * 7919 + 3, i); }
+std::string UserIdfa(int i) {
+  return fmt::format("{:08x}-0000-4000-8000-{:012x}", i * 7919 + 3, i);
+}
 
 std::string SegmentIdentify(int user, bool member, const std::string& email,
                             const std::string& idfa) {
@@ -115,9 +117,9 @@ TEST_F(InputFormatsTest, NativeSegmentAndMappedTopicsMatchGroundTruth) {
   int skipped = 0;
   for (int i = 0; i < 40; ++i) {
     const std::string email = fmt::format("engage{}@example.com", i);
-    Produce(kSegmentTopic, fmt::format("u-{}", i), SegmentIdentify(i, true, email, Idfa(i)));
+    Produce(kSegmentTopic, fmt::format("u-{}", i), SegmentIdentify(i, true, email, UserIdfa(i)));
     apply("first_time_shopper-EMAIL", email, true);
-    apply("first_time_shopper-MAID", Idfa(i), true);
+    apply("first_time_shopper-MAID", UserIdfa(i), true);
     if (i % 10 == 0) {
       Produce(kSegmentTopic, fmt::format("u-{}", i),
               fmt::format(R"({{"type":"identify","userId":"u-{}","traits":{{"plan":"pro"}}}})", i));
@@ -128,9 +130,9 @@ TEST_F(InputFormatsTest, NativeSegmentAndMappedTopicsMatchGroundTruth) {
   }
   for (int i = 0; i < 40; i += 4) {
     const std::string email = fmt::format("engage{}@example.com", i);
-    Produce(kSegmentTopic, fmt::format("u-{}", i), SegmentIdentify(i, false, email, Idfa(i)));
+    Produce(kSegmentTopic, fmt::format("u-{}", i), SegmentIdentify(i, false, email, UserIdfa(i)));
     apply("first_time_shopper-EMAIL", email, false);
-    apply("first_time_shopper-MAID", Idfa(i), false);
+    apply("first_time_shopper-MAID", UserIdfa(i), false);
   }
   for (int i = 100; i < 110; ++i) {
     const std::string email = fmt::format("track{}@example.com", i);

@@ -9,8 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include "identity/known_hashes.h"
+
 namespace pinsync::identity {
 namespace {
+
+using namespace known_hashes;  // NOLINT: the shared test vectors
 
 constexpr auto kSha256 = HashAlgorithm::kSha256;
 constexpr auto kSha1 = HashAlgorithm::kSha1;
@@ -29,16 +33,10 @@ std::string HashHex(std::string_view hex) {
   return r.ok() ? r->Hex() : "rejected:" + std::string(Reason(r.error()));
 }
 
-constexpr std::string_view kAnnSha256 =
-    "71d4f55f72fa128dfb468a1a3901507c804b74316488744d769d7f4b16696476";
 constexpr std::string_view kAnnSha1 = "85e20fa15f500fa17c1b6975c6647445094c26d9";
 constexpr std::string_view kAnnMd5 = "257c57037d384ae37ea27a07e8a01665";
-constexpr std::string_view kIdfaSha256 =
-    "31b806b4deec8c4cb1ffb18b9ab4ee1fa82a2b30e1f47902f04d03f5db023376";
 constexpr std::string_view kIdfaSha1 = "d520a80c026be39edeb9c6e3f37c01f2da5f5e97";
 constexpr std::string_view kIdfaMd5 = "0c2074fb86930fc4a2a7bb791240a7d3";
-constexpr std::string_view kGaidSha256 =
-    "d4181bb455a74b3bc8b37c75ac9b2c702eb6b9930bd040b861403b31ca85634d";
 
 TEST(IdentifierErrc, ReasonStrings) {
   EXPECT_EQ(Reason(IdentifierErrc::kInvalidEmail), "invalid_email");

@@ -8,19 +8,16 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include "identity/known_hashes.h"
 #include "pinsync/identity/hashing.h"
 
 namespace pinsync::identity {
 namespace {
 
+using namespace known_hashes;  // NOLINT: the shared test vectors
+
 using decode::RawIdentifiers;
 
-constexpr std::string_view kAnnSha256 =
-    "71d4f55f72fa128dfb468a1a3901507c804b74316488744d769d7f4b16696476";
-constexpr std::string_view kIdfaSha256 =
-    "31b806b4deec8c4cb1ffb18b9ab4ee1fa82a2b30e1f47902f04d03f5db023376";
-constexpr std::string_view kGaidSha256 =
-    "d4181bb455a74b3bc8b37c75ac9b2c702eb6b9930bd040b861403b31ca85634d";
 constexpr std::string_view kBobSha256 =
     "686b5e4cf4f963adf8f51468a48028ef8d15bd02fa335f821279a3d1678c9615";
 

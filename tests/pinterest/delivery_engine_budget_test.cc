@@ -15,8 +15,6 @@ using namespace testing;  // NOLINT: the test helpers
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-bool IsPatch(const HttpRequest& r) { return r.method == HttpMethod::kPatch; }
-
 TEST(BatchMergeTest, TheLaterChangeOfARecordWins) {
   auto earlier = MakeBatch(1, "111", "vip", ListType::kEmail, Records(0, 3), Records(10, 2));
   earlier.lowest_offsets = {{0, 50}, {1, 70}};

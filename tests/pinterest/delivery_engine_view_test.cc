@@ -15,9 +15,6 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-bool IsPatch(const HttpRequest& r) { return r.method == HttpMethod::kPatch; }
-bool IsGet(const HttpRequest& r) { return r.method == HttpMethod::kGet; }
-
 double Requests(EngineHarness& h, const std::string& operation) {
   return h.stats().Request(operation, "2xx").Value();
 }

@@ -35,8 +35,6 @@ bool BodyHasAny(const std::string& body, const std::vector<aggregate::BatchRecor
   return false;
 }
 
-bool IsPatch(const HttpRequest& r) { return r.method == HttpMethod::kPatch; }
-
 TEST(DeliveryEngineWithdrawTest, QueuedBatchLosesTheWithdrawnPartitionsRecords) {
   EngineHarness h;
   h.pinterest().AddList("111", "vip-EMAIL");

@@ -29,6 +29,9 @@ inline config::Config FakeConfig() {
 
 using Outcomes = std::vector<std::pair<DeliveryOutcome, aggregate::Batch>>;
 
+inline bool IsPatch(const HttpRequest& r) { return r.method == HttpMethod::kPatch; }
+inline bool IsGet(const HttpRequest& r) { return r.method == HttpMethod::kGet; }
+
 class EngineHarness {
  public:
   // `shared`: answer from another harness's FakePinterest (several members, one Pinterest).
