@@ -21,8 +21,9 @@ TEST_F(E2eTest, PinterestFaultsRateLimitStormsErrorsLatencyAndDrops) {
   faults.drop_rate = 0.08;
   faults.seed = 77;
   sandbox_->SetFaults(faults);
+  // Hundreds of requests of 10 records at 2 a second: every fault happens many times.
   demo::MembershipStream stream(
-      {.events = 2000, .audiences = 2, .seed = 31337, .malformed_share = 0.005});
+      {.events = 1000, .audiences = 2, .seed = 31337, .malformed_share = 0.005});
   ASSERT_NO_FATAL_FAILURE(ProduceFrom(stream));
 
   const std::string group = "e2e-pinterest-faults";
