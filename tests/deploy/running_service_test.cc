@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "child_process.h"
 #include "metrics/http_get.h"
@@ -89,7 +90,15 @@ TEST_F(RunningServiceTest, ServesTheQueriedMetricsAndStopsCleanlyOnSigterm) {
   const std::string base = "http://127.0.0.1:" + serving->substr(serving->rfind(':') + 1);
 
   EXPECT_EQ(metrics::testing::HttpGet(base + "/healthz").status, 200);
+  // The server answers before the service has built its Kafka clients (the registry topic is
+  // read first), and their metrics appear with them: scrape until the consumer's are there.
   auto scrape = metrics::testing::HttpGet(base + "/metrics");
+  for (int i = 0; i < 600 && scrape.status == 200 &&
+                  !ExposedNames(scrape.body).contains("pinsync_kafka_assigned_partitions");
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    scrape = metrics::testing::HttpGet(base + "/metrics");
+  }
   ASSERT_EQ(scrape.status, 200) << scrape.error;
   const std::set<std::string> exposed = ExposedNames(scrape.body);
   EXPECT_TRUE(exposed.contains("pinsync_build_info")) << scrape.body;
