@@ -34,7 +34,9 @@ endfunction()
 # goes on without (-Winvalid-pch warns, and is kept from being an error), only slower.
 function(pinsync_add_precompiled_header)
   set(source ${CMAKE_BINARY_DIR}/generated/pinsync_pch.cc)
-  file(WRITE ${source} "// The precompiled header's own translation unit: empty.\n")
+  # Written only when missing or different, so a reconfiguration recompiles nothing.
+  file(CONFIGURE OUTPUT ${source}
+       CONTENT "// The precompiled header's own translation unit: empty.\n")
   add_library(pinsync_pch OBJECT ${source})
   target_compile_options(pinsync_pch PRIVATE ${PINSYNC_WARNINGS})
   # pinsync_common is defined later (src/common); the name is resolved when generating.

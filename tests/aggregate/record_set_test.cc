@@ -1,6 +1,9 @@
 #include "pinsync/aggregate/record_set.h"
 
+#include <absl/hash/hash.h>
+
 #include <cstdio>
+#include <set>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -11,6 +14,25 @@ namespace pinsync::aggregate {
 namespace {
 
 using testing::Id;
+
+// Pre-hashed identifiers come from upstream: ids that differ only in their last bytes (zero-padded,
+// or not really SHA-256) must still spread over a hash table (batch merging, the pipeline's
+// per-batch sets), or every lookup becomes a scan.
+TEST(HashedIdTest, IdsSharingAllButTheirLastByteHashApart) {
+  std::set<size_t> hashes;
+  for (int i = 0; i < 256; ++i) {
+    HashedId id;
+    id.length = 32;
+    id.bytes[31] = static_cast<uint8_t>(i);
+    hashes.insert(absl::Hash<HashedId>{}(id));
+  }
+  EXPECT_EQ(hashes.size(), 256u);
+  HashedId shorter;
+  shorter.length = 20;
+  HashedId longer;
+  longer.length = 32;
+  EXPECT_NE(absl::Hash<HashedId>{}(shorter), absl::Hash<HashedId>{}(longer));
+}
 
 TEST(RecordSetTest, LaterChangeReplacesEarlierOne) {
   RecordSet set;

@@ -3,7 +3,6 @@
 
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -71,10 +70,10 @@ struct HashedId {
   }
   template <class H>
   friend H AbslHashValue(H h, const HashedId& id) {
-    // The bytes are already a cryptographic hash: the first 8 are as good as any mix.
-    uint64_t prefix;
-    std::memcpy(&prefix, id.bytes.data(), sizeof prefix);
-    return H::combine(std::move(h), prefix, id.length);
+    // Every byte, not a prefix: pre-hashed identifiers come from upstream, and ids that share
+    // their first bytes (zero-padded, or not really SHA-256) would otherwise all collide and
+    // turn each lookup of the aggregator into a scan.
+    return H::combine(H::combine_contiguous(std::move(h), id.bytes.data(), id.length), id.length);
   }
 };
 
