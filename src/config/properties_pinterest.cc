@@ -72,7 +72,8 @@ const Property kPinterestRows[] = {
      .default_text = "400",
      .min = 1,
      .max = 100'000,
-     .description = "Request rate per ad account (token bucket), below Pinterest's limit.",
+     .description = "Requests per minute per ad account for the whole consumer group, below "
+                    "Pinterest's limit; each replica takes its assigned partitions' share.",
      .apply =
          [](Config& c, const std::string&, const PropertyValue& v) {
            c.pinterest.requests_per_minute = static_cast<int>(v.number);

@@ -222,13 +222,24 @@ void DeliveryEngine::Pump() {
   // head batch holds the oldest change going first, so freshness degrades evenly when the budget
   // is short and no list starves behind a busy one. Equal ages take turns (round robin from the
   // list served last).
-  std::vector<std::pair<SteadyTime, ListState*>> order;
+  // Provisioning before that: a list whose head batch has a look-up or a create (or a claim about
+  // to become one) to send goes before every update. Those requests are few (a page per 250
+  // lists, two creates per new list) and every change of their list waits for them; with the
+  // registry the whole group waits for the claim's winner, which must create within the claim
+  // timeout or be taken over (and the group waits again). Behind an older list's backlog of
+  // updates they would wait until it was all sent.
+  auto provisioning = [](const Job& job) {
+    return std::any_of(job.ready.begin(), job.ready.end(),
+                       [](const Work& w) { return w.step != Step::kUpdate; });
+  };
+  std::vector<std::pair<std::pair<bool, SteadyTime>, ListState*>> order;
   auto it = last_served_ ? lists_.upper_bound(*last_served_) : lists_.begin();
   for (size_t n = 0; n < lists_.size(); ++n, ++it) {
     if (it == lists_.end()) it = lists_.begin();
     ListState& list = it->second;
     if (list.jobs.empty() || list.jobs.front()->ready.empty()) continue;
-    order.emplace_back(list.jobs.front()->batch.opened_at, &list);
+    const Job& head = *list.jobs.front();
+    order.emplace_back(std::pair{!provisioning(head), head.batch.opened_at}, &list);
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

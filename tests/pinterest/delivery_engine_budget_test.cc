@@ -2,7 +2,11 @@
 // oldest waiting change goes first, and lists and audiences are resolved by one paged sweep of
 // the ad account instead of one look-up per list.
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "pinsync/pinterest/batch_merge.h"
 #include "pinsync/pinterest/delivery_engine.h"
@@ -152,6 +156,51 @@ TEST(DeliveryEngineBudgetTest, TheListWithTheOldestWaitingChangeGoesFirst) {
   ASSERT_EQ(first_patches.size(), 3u);
   EXPECT_NE(first_patches[0].find(h.pinterest().FindList("111", "c-EMAIL")->id), std::string::npos);
   EXPECT_NE(first_patches[1].find(h.pinterest().FindList("111", "b-EMAIL")->id), std::string::npos);
+}
+
+// A new list's creates go before an older list's backlog of updates: every change of the new
+// list waits for them, and with the registry the whole group waits for the claim's winner, which
+// is taken over if it does not create within the claim timeout (the e2e GroupBudgetTest saw the
+// creates of a newer list wait behind 20 s of an older list's updates, twice over).
+TEST(DeliveryEngineBudgetTest, ANewListsCreatesGoBeforeAnOlderListsBacklogOfUpdates) {
+  config::Config c = FakeConfig();
+  c.pinterest.requests_per_minute = 60;  // 57 a minute after a burst of 3
+  c.pinterest.max_records_per_request = 1;
+  EngineHarness h(c);
+  h.pinterest().AddList("111", "old-EMAIL");
+  h.pinterest().audiences["111"].push_back(
+      {"aud-old", "old", h.pinterest().FindList("111", "old-EMAIL")->id});
+  h.Start();
+  // Warm up: the sweeps and one update spend the burst, so from here on one token at a time.
+  h.engine().Submit(MakeBatch(1, "111", "old", ListType::kEmail, Records(900, 1)));
+  ASSERT_EQ(h.Run(1, 20000, milliseconds(50)).size(), 1u);
+  const size_t warm = h.pinterest().log.size();
+  const SteadyTime now = h.clock().Now();
+  auto old_backlog = MakeBatch(2, "111", "old", ListType::kEmail, Records(0, 20));
+  old_backlog.opened_at = now - seconds(30);
+  auto new_list = MakeBatch(3, "111", "new", ListType::kEmail, Records(100, 5));
+  new_list.opened_at = now - seconds(10);
+  h.engine().Submit(std::move(old_backlog));
+  h.engine().Submit(std::move(new_list));
+  auto out = h.Run(2, 20000, milliseconds(50));
+  ASSERT_EQ(out.size(), 2u);
+  for (const auto& [outcome, batch] : out) {
+    EXPECT_EQ(outcome.status, DeliveryStatus::kAcknowledged) << outcome.detail;
+  }
+  // Position of each request after the warm-up: the list's and its audience's creates come
+  // within the first requests, not after the old list's 20 updates.
+  std::vector<std::string> sent(h.pinterest().log.begin() + static_cast<std::ptrdiff_t>(warm),
+                                h.pinterest().log.end());
+  auto position = [&sent](const std::string& line) {
+    return std::find(sent.begin(), sent.end(), line) - sent.begin();
+  };
+  const auto create_list = position("POST /ad_accounts/111/customer_lists");
+  const auto create_audience = position("POST /ad_accounts/111/audiences");
+  ASSERT_LT(create_audience, static_cast<std::ptrdiff_t>(sent.size()));
+  EXPECT_LE(create_list, 1) << fmt::format("{}", fmt::join(sent, "; "));
+  EXPECT_LE(create_audience, 3) << fmt::format("{}", fmt::join(sent, "; "));
+  EXPECT_EQ(h.pinterest().FindList("111", "new-EMAIL")->members, Hexes(Records(100, 5)));
+  EXPECT_EQ(h.pinterest().FindList("111", "old-EMAIL")->members.size(), 21u);
 }
 
 TEST(DeliveryEngineBudgetTest, ARestartResolvesEveryListFromOneSweepOfTheAccount) {
