@@ -206,8 +206,8 @@ void DeliveryEngine::Pump() {
   // Oldest waiting change first: in each round every list may start one request, the list whose
   // head batch holds the oldest change that has not had a turn yet going first (Job::
   // waiting_since), so freshness degrades evenly when the budget is short and no list starves
-  // behind a busy one. Equal ages take turns (round robin from the list served last).
-  // Ties (lists served at the same moment) go to the list whose batch holds the older changes.
+  // behind a busy one. Equal ages go to the list whose batch holds the older changes, then take
+  // turns (round robin from the list served last).
   std::vector<std::pair<std::pair<SteadyTime, SteadyTime>, ListState*>> order;
   auto it = last_served_ ? lists_.upper_bound(*last_served_) : lists_.begin();
   for (size_t n = 0; n < lists_.size(); ++n, ++it) {
