@@ -6,9 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "pinsync/pinterest/api_json.h"
-#include "pinsync/pinterest/batch_merge.h"
 
 namespace pinsync::pinterest {
 
@@ -116,29 +116,15 @@ void DeliveryEngine::Submit(aggregate::Batch batch) {
     Merge(*list.jobs.back(), std::move(batch));
     return;
   }
+  if (!list.jobs.empty() && TakesLaterChanges(list, *list.jobs.back(), batch)) {
+    MergeIntoStarted(*list.jobs.back(), std::move(batch));
+    return;
+  }
   auto job = std::make_unique<Job>();
   job->submitted_at = clock_.Now();
+  job->waiting_since = batch.opened_at;
   job->batch = std::move(batch);
   list.jobs.push_back(std::move(job));
-}
-
-bool DeliveryEngine::Mergeable(const ListState& list, const Job& job) {
-  if (job.failure) return false;
-  if (!job.activated) return true;  // queued behind the list's batch in flight, or embargoed
-  // The list's head batch that has not sent anything yet (waiting for the rate budget): it is
-  // planned again after the merge. Once a request went out, later changes wait their turn.
-  return &job == list.jobs.front().get() && !job.first_attempt && job.in_flight == 0 &&
-         job.withdrawn.empty() && job.deferred_adds.empty();
-}
-
-void DeliveryEngine::Merge(Job& job, aggregate::Batch batch) {
-  if (job.activated) {
-    job.activated = false;
-    job.ready.clear();
-  }
-  job.merged_ids.push_back(batch.id);
-  MergeLaterBatch(job.batch, std::move(batch));
-  stats_.batches_merged.Increment();
 }
 
 bool DeliveryEngine::IsWithdrawn(const Job& job, aggregate::PartitionId partition) {
@@ -219,9 +205,10 @@ void DeliveryEngine::Pump() {
   if (token == nullptr) return;  // waiting for a refresh, or held: nothing may go out
   const size_t max_in_flight = static_cast<size_t>(std::max(1, api_.max_concurrent_requests));
   // Oldest waiting change first: in each round every list may start one request, the list whose
-  // head batch holds the oldest change going first, so freshness degrades evenly when the budget
-  // is short and no list starves behind a busy one. Equal ages take turns (round robin from the
-  // list served last).
+  // head batch holds the oldest change that has not had a turn yet going first (Job::
+  // waiting_since), so freshness degrades evenly when the budget is short and no list starves
+  // behind a busy one. Equal ages go to the list whose batch holds the older changes, then take
+  // turns (round robin from the list served last).
   // Provisioning before that: a list whose head batch has a look-up or a create (or a claim about
   // to become one) to send goes before every update. Those requests are few (a page per 250
   // lists, two creates per new list) and every change of their list waits for them; with the
@@ -232,14 +219,16 @@ void DeliveryEngine::Pump() {
     return std::any_of(job.ready.begin(), job.ready.end(),
                        [](const Work& w) { return w.step != Step::kUpdate; });
   };
-  std::vector<std::pair<std::pair<bool, SteadyTime>, ListState*>> order;
+  using OrderKey = std::tuple<bool, SteadyTime, SteadyTime>;
+  std::vector<std::pair<OrderKey, ListState*>> order;
   auto it = last_served_ ? lists_.upper_bound(*last_served_) : lists_.begin();
   for (size_t n = 0; n < lists_.size(); ++n, ++it) {
     if (it == lists_.end()) it = lists_.begin();
     ListState& list = it->second;
     if (list.jobs.empty() || list.jobs.front()->ready.empty()) continue;
     const Job& head = *list.jobs.front();
-    order.emplace_back(std::pair{!provisioning(head), head.batch.opened_at}, &list);
+    order.emplace_back(OrderKey{!provisioning(head), head.waiting_since, head.batch.opened_at},
+                       &list);
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -425,16 +414,28 @@ void DeliveryEngine::Activate(ListState& list, Job& job) {
 void DeliveryEngine::ProceedWithList(ListState& list, Job& job) {
   if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kFindAudience));
   const size_t overhead = UpdateBodyOverhead();
+  std::vector<Work> updates;
   for (auto& chunk : RefuseAddsAtCap(list, job)
                          ? std::vector<RecordChunk>{}
                          : PlanChunks(job.batch.adds, api_.max_records_per_request,
                                       api_.max_request_bytes, overhead)) {
-    job.ready.push_back(MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(chunk)));
+    updates.push_back(MakeWork(Step::kUpdate, MembershipOp::kAdd, std::move(chunk)));
   }
   for (auto& chunk : PlanChunks(job.batch.removes, api_.max_records_per_request,
                                 api_.max_request_bytes, overhead)) {
-    job.ready.push_back(MakeWork(Step::kUpdate, MembershipOp::kRemove, std::move(chunk)));
+    updates.push_back(MakeWork(Step::kUpdate, MembershipOp::kRemove, std::move(chunk)));
   }
+  AppendFullestFirst(job, std::move(updates));
+}
+
+void DeliveryEngine::AppendFullestFirst(Job& job, std::vector<Work> updates) {
+  // The list's next turn carries the most records it can; a smaller request may meanwhile take
+  // in later batches (MergeIntoStarted). A batch's adds and removes are disjoint: their order
+  // does not matter to Pinterest.
+  std::stable_sort(updates.begin(), updates.end(), [](const Work& a, const Work& b) {
+    return a.records.size() > b.records.size();
+  });
+  for (Work& work : updates) job.ready.push_back(std::move(work));
 }
 
 void DeliveryEngine::CreateOrSkip(Job& job) {
@@ -503,6 +504,14 @@ HttpRequest DeliveryEngine::BuildRequest(const ListState& list, const Job& job, 
 void DeliveryEngine::StartWork(ListState& list, Job& job, Work work, const std::string& token) {
   if (!job.first_attempt) job.first_attempt = clock_.Now();
   if (work.step == Step::kUpdate) work.list_id = list.list_id;
+  if (work.step == Step::kUpdate || work.step == Step::kCreateList) {
+    job.waiting_since = clock_.Now();
+    if (!work.counted_unanswered) {
+      work.counted_unanswered = true;
+      const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
+      for (uint32_t i : work.records) ++job.unanswered[records[i].id];
+    }
+  }
   HttpRequest request = BuildRequest(list, job, work, token);
   stats_.records_sent.Increment(static_cast<double>(work.records.size()));
   ++job.in_flight;
@@ -518,6 +527,8 @@ void DeliveryEngine::MaybeFinish(ListState& list) {
   if (list.jobs.empty()) return;
   Job& job = *list.jobs.front();
   if (!job.activated || job.in_flight > 0 || !job.ready.empty()) return;
+  // No request refers to the batch's indices any more.
+  if (job.superseded.any()) DropSuperseded(job.batch, job.superseded);
   if (!job.withdrawn.empty()) {
     // Withdrawn records belong to another owner now: they are neither acknowledged nor failed
     // here, so the outcome does not carry them (no dead letter for them either).

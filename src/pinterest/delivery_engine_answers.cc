@@ -173,6 +173,7 @@ void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpR
       }
       list.list_id = *id;
       account.list_ids_by_name[job.target.list_name] = *id;
+      Acknowledged(job, work);
       stats_.records_added.Increment(static_cast<double>(work.records.size()));
       spdlog::info("pinterest: created customer list {} in ad account {}", *id,
                    list.key.ad_account_id);
@@ -215,6 +216,7 @@ void DeliveryEngine::OnSuccess(ListState& list, Job& job, Work work, const HttpR
       PublishIfProvisioned(list, job);
       return;
     case Step::kUpdate:
+      Acknowledged(job, work);
       (work.op == MembershipOp::kAdd ? stats_.records_added : stats_.records_removed)
           .Increment(static_cast<double>(work.records.size()));
       return;

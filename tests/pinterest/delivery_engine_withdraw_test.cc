@@ -38,12 +38,13 @@ bool BodyHasAny(const std::string& body, const std::vector<aggregate::BatchRecor
 TEST(DeliveryEngineWithdrawTest, QueuedBatchLosesTheWithdrawnPartitionsRecords) {
   EngineHarness h;
   h.pinterest().AddList("111", "vip-EMAIL");
-  // Batch 1's PATCH is held on the wire, so batch 2 waits in the list's queue.
+  // Batch 1's PATCH is held on the wire, and batch 2 changes one of its records again (record 0),
+  // so batch 2 waits in the list's queue.
   bool release = false;
   h.pinterest().hold = [&](const HttpRequest& r) { return IsPatch(r) && !release; };
   h.Start();
   auto first = OfPartition(0, 10, 0);
-  auto kept = OfPartition(100, 30, 0);
+  auto kept = Concat(OfPartition(0, 1, 0), OfPartition(100, 29, 0));
   auto moved = OfPartition(200, 20, 1);
   h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, first));
   h.Turns(20);

@@ -43,10 +43,10 @@ class BatchSink {
   virtual ~BatchSink() = default;
   // Non-blocking. Batches with the same ListKey are delivered one at a time, in submission
   // order, so a later REMOVE never overtakes an earlier ADD of the same record. No request of the
-  // batch starts before batch.not_before. A batch submitted while an earlier one of its list has
-  // not started yet (waiting for the rate budget, its embargo, or the list's batch in flight)
-  // is merged into it: the last change per record wins, and one outcome settles both (see
-  // DeliveryOutcome::merged_batch_ids), so waiting batches leave as full requests.
+  // batch starts before batch.not_before. A later batch of a list joins an earlier one that has
+  // not started (waiting for the budget, its embargo, the list's batch in flight), or the unsent
+  // part of a started one if it changes no record whose sent change is unacknowledged: the last
+  // change per record wins; one outcome settles both once all is acknowledged (merged_batch_ids).
   virtual void Submit(aggregate::Batch batch) = 0;
   // Removes the records of `partitions` from every batch submitted so far and not yet finished:
   // unsent requests are rebuilt without them, their retries stop, and outcomes no longer carry

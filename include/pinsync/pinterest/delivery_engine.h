@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "pinsync/aggregate/batch.h"
 #include "pinsync/common/clock.h"
 #include "pinsync/config/config.h"
@@ -27,6 +29,7 @@
 #include "pinsync/pinterest/pinterest_stats.h"
 #include "pinsync/pinterest/rate_limiter.h"
 #include "pinsync/pinterest/retry_policy.h"
+#include "pinsync/pinterest/unsent_merge.h"
 #include "pinsync/pinterest/view_sweeper.h"
 
 namespace pinsync::pinterest {
@@ -96,12 +99,17 @@ class DeliveryEngine {
     std::string gone_list_id;
     int attempts = 0;
     int unauthorized = 0;
+    bool counted_unanswered = false;  // its records count in Job::unanswered (since first sent)
     SteadyTime not_before{};
   };
 
   struct Job {
     aggregate::Batch batch;
     SteadyTime submitted_at{};
+    // The list's place in the queue (Pump): its oldest change that has not had a turn yet. When
+    // the list starts a request, the changes still waiting in the batch had their turn (the
+    // fullest request went), so they count from then, like a change arriving then.
+    SteadyTime waiting_since{};
     std::optional<SteadyTime> first_attempt;
     ListTarget target;
     bool activated = false;
@@ -113,9 +121,16 @@ class DeliveryEngine {
     std::vector<aggregate::BatchRecord> rejected;
     std::vector<aggregate::PartitionId> withdrawn;  // by Withdraw: never sent again
     std::vector<uint64_t> merged_ids;               // later batches merged into this one
-    bool relocating = false;     // its list was deleted (404): resolve by name or create again
-    std::string gone_list_id;    // while relocating: the deleted list's id
-    SteadyTime next_wait_log{};  // kClaim: when "waiting for another member" may be logged again
+    // Records of requests started and not acknowledged yet, counted per request: one on the
+    // wire, a retry, a 400 half (a rejected record stays). A later batch that changes one of
+    // them waits for the next turn, so Pinterest sees each record's changes in order.
+    absl::flat_hash_map<HashedId, uint32_t> unanswered;
+    RecordIndex where;  // built when the batch first takes a later batch after starting
+    bool where_built = false;
+    SupersededRecords superseded;  // entries replaced by a later batch's other op
+    bool relocating = false;       // its list was deleted (404): resolve by name or create again
+    std::string gone_list_id;      // while relocating: the deleted list's id
+    SteadyTime next_wait_log{};    // kClaim: when "waiting for another member" may be logged again
     bool takeover_rechecked = false;  // looked the name up again after taking over a claim
     std::vector<aggregate::BatchRecord> refused_list_full;  // ADDs not sent: the list is full
   };
@@ -150,6 +165,8 @@ class DeliveryEngine {
   AccountState& Account(const std::string& ad_account_id);
   void Activate(ListState& list, Job& job);
   void ProceedWithList(ListState& list, Job& job);
+  // Planned update requests join the batch's ready work, the fullest first.
+  static void AppendFullestFirst(Job& job, std::vector<Work> updates);
   void CreateOrSkip(Job& job);
   bool TryStartOne(ListState& list, Job& job, SteadyTime now, const std::string& token);
   void StartWork(ListState& list, Job& job, Work work, const std::string& token);
@@ -189,8 +206,18 @@ class DeliveryEngine {
   void Relocate(ListState& list, Job& job, Work work);
   // An audience step that cannot succeed: the list is synced without an audience.
   void GiveUpAudience(ListState& list, const Job& job);
+  // Merging later batches of a list (delivery_engine_merge.cc). Mergeable: `job` has sent
+  // nothing yet, so `later` joins it whole. TakesLaterChanges: `job` has started, and `later`
+  // may join the part it has not sent (MergeIntoStarted re-plans that part's requests).
   static bool Mergeable(const ListState& list, const Job& job);
   void Merge(Job& job, aggregate::Batch batch);
+  bool TakesLaterChanges(const ListState& list, const Job& job,
+                         const aggregate::Batch& later) const;
+  void MergeIntoStarted(Job& job, aggregate::Batch later);
+  // A planned update no request has carried yet (not a retry, not a half of a split one).
+  static bool Unsent(const Job& job, const Work& work);
+  // Pinterest acknowledged `work`: its records' changes are no longer on their way.
+  static void Acknowledged(Job& job, const Work& work);
   // Drops withdrawn records from `work`; false if nothing is left for it to do.
   bool PruneWithdrawn(Job& job, Work& work) const;
   static bool IsWithdrawn(const Job& job, aggregate::PartitionId partition);

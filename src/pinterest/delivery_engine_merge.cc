@@ -1,0 +1,124 @@
+// DeliveryEngine, merging: later batches of a list join the batch that waits for its turn, so
+// requests leave full. Per-record order against Pinterest is kept: a later batch joins a batch
+// that has started only when it changes none of the records whose change that batch has sent and
+// Pinterest not yet acknowledged; otherwise it waits for the next turn, and every batch after it
+// joins it there.
+
+#include <algorithm>
+
+#include "pinsync/pinterest/api_json.h"
+#include "pinsync/pinterest/batch_merge.h"
+#include "pinsync/pinterest/delivery_engine.h"
+
+namespace pinsync::pinterest {
+
+bool DeliveryEngine::Mergeable(const ListState& list, const Job& job) {
+  if (job.failure) return false;
+  if (!job.activated) return true;  // queued behind the list's batch in flight, or embargoed
+  // The list's head batch that has not sent anything yet (waiting for the rate budget): it is
+  // planned again after the merge.
+  return &job == list.jobs.front().get() && !job.first_attempt && job.in_flight == 0 &&
+         job.withdrawn.empty() && job.deferred_adds.empty();
+}
+
+void DeliveryEngine::Merge(Job& job, aggregate::Batch batch) {
+  if (job.activated) {
+    job.activated = false;
+    job.ready.clear();
+  }
+  job.merged_ids.push_back(batch.id);
+  job.waiting_since = std::min(job.waiting_since, batch.opened_at);
+  MergeLaterBatch(job.batch, std::move(batch));
+  stats_.batches_merged.Increment();
+}
+
+bool DeliveryEngine::TakesLaterChanges(const ListState& list, const Job& job,
+                                       const aggregate::Batch& later) const {
+  if (!job.activated || job.failure || !job.first_attempt || &job != list.jobs.front().get()) {
+    return false;
+  }
+  // Only plain updates of a list that exists: no create, claim or relocation under way, no
+  // records withdrawn (a partition assigned again must not lose the later batch's records), no
+  // ADDs held back at the list's record cap.
+  if (list.list_id.empty() || job.relocating || !job.withdrawn.empty() ||
+      !job.deferred_adds.empty() || !job.refused_list_full.empty()) {
+    return false;
+  }
+  for (const Work& work : job.ready) {
+    if (work.step != Step::kUpdate && work.step != Step::kFindAudience &&
+        work.step != Step::kCreateAudience) {
+      return false;
+    }
+  }
+  const SteadyTime now = clock_.Now();
+  if (later.not_before > now) return false;  // embargoed: it may not start yet
+  if (!later.audience_name.empty() && later.audience_name != job.batch.audience_name) return false;
+  // The batch keeps taking changes while it has used less than half its retry time (retries
+  // are timed from its first request) and stays within the largest batch the aggregator cuts:
+  // it finishes, and its offsets settle, within bounds under a backlog that never ends.
+  if (now - *job.first_attempt >= api_.retry_max_duration / 2) return false;
+  if (job.batch.size() + later.size() > config_.BatchingFor(list.key.audience_id).max_records) {
+    return false;
+  }
+  // A record whose earlier change may still be on its way to Pinterest goes to the next batch
+  // (a change Pinterest acknowledged may be followed by any other).
+  auto unanswered = [&job](const aggregate::BatchRecord& r) {
+    return job.unanswered.contains(r.id);
+  };
+  return std::none_of(later.adds.begin(), later.adds.end(), unanswered) &&
+         std::none_of(later.removes.begin(), later.removes.end(), unanswered);
+}
+
+bool DeliveryEngine::Unsent(const Job&, const Work& work) {
+  return work.step == Step::kUpdate && !work.records.empty() && !work.counted_unanswered;
+}
+
+void DeliveryEngine::Acknowledged(Job& job, const Work& work) {
+  if (!work.counted_unanswered) return;
+  const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
+  for (uint32_t i : work.records) {
+    auto it = job.unanswered.find(records[i].id);
+    if (it != job.unanswered.end() && --it->second == 0) job.unanswered.erase(it);
+  }
+}
+
+void DeliveryEngine::MergeIntoStarted(Job& job, aggregate::Batch later) {
+  UnsentRecords unsent;
+  std::deque<Work> kept;  // look-ups, audience steps, retries: as they were
+  for (Work& work : job.ready) {
+    if (!Unsent(job, work)) {
+      kept.push_back(std::move(work));
+      continue;
+    }
+    auto& pool = work.op == MembershipOp::kAdd ? unsent.adds : unsent.removes;
+    pool.insert(pool.end(), work.records.begin(), work.records.end());
+  }
+  job.ready = std::move(kept);
+  job.merged_ids.push_back(later.id);
+  job.waiting_since = std::min(job.waiting_since, later.opened_at);
+  if (!job.where_built) {
+    job.where = IndexRecords(job.batch, job.superseded);
+    job.where_built = true;
+  }
+  MergeIntoUnsent(job.batch, std::move(later), job.where, unsent, job.superseded);
+  // The unsent records planned again into full requests, the fullest first.
+  std::vector<Work> planned;
+  auto plan = [&](MembershipOp op, std::vector<uint32_t>& pool) {
+    std::sort(pool.begin(), pool.end());
+    const auto& records = op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
+    std::vector<aggregate::BatchRecord> picked;
+    picked.reserve(pool.size());
+    for (uint32_t i : pool) picked.push_back(records[i]);
+    for (RecordChunk& chunk : PlanChunks(picked, api_.max_records_per_request,
+                                         api_.max_request_bytes, UpdateBodyOverhead())) {
+      for (uint32_t& i : chunk) i = pool[i];
+      planned.push_back(MakeWork(Step::kUpdate, op, std::move(chunk)));
+    }
+  };
+  plan(MembershipOp::kAdd, unsent.adds);
+  plan(MembershipOp::kRemove, unsent.removes);
+  AppendFullestFirst(job, std::move(planned));
+  stats_.batches_merged.Increment();
+}
+
+}  // namespace pinsync::pinterest
