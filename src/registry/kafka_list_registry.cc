@@ -366,8 +366,8 @@ pinterest::ClaimStatus KafkaListRegistry::Claim(const std::string& ad_account_id
   if (decision.claim_to_produce && decision.claim_to_produce->basis.starts_with("after:")) {
     // Operators reading the log of several replicas need to know which one acts.
     spdlog::info(
-        "registry: member {} claims to take over creating '{}' in ad account {} (the claim it "
-        "follows, {}, published no ids within the claim timeout)",
+        "registry: member {} claims to take over creating '{}' in ad account {} (basis {}: the "
+        "claim at that offset published no ids within the claim timeout)",
         state_->options.member_id, list_name, ad_account_id, decision.claim_to_produce->basis);
   }
   if (decision.claim_to_produce) {
