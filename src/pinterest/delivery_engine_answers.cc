@@ -56,9 +56,20 @@ void DeliveryEngine::OnResponse(ListState& list, Job& job, Work work, uint64_t t
     case ResponseClass::kSuccess:
       OnSuccess(list, job, std::move(work), response);
       break;
-    case ResponseClass::kRetryable:
-      ScheduleRetry(list, job, std::move(work), Duration::zero(), Describe(response));
+    case ResponseClass::kRetryable: {
+      // A create without an answer (timed out, connection lost) may still be executed by
+      // Pinterest after pinsync gave up on it, and Pinterest has no idempotent create: its look-up
+      // by name waits a request timeout, so what was sent has landed by then. With the registry
+      // this also puts the create past its claim's create window: it is retried through a
+      // take-over (registry_book.h), never by this claim.
+      const bool create_answer_lost =
+          response.error != TransportError::kNone &&
+          (work.step == Step::kCreateList || work.step == Step::kCreateAudience);
+      ScheduleRetry(list, job, std::move(work),
+                    create_answer_lost ? Duration(api_.request_timeout) : Duration::zero(),
+                    Describe(response));
       break;
+    }
     case ResponseClass::kRateLimited: {
       stats_.rate_limited.Increment();
       const Duration wait = ParseRetryAfter(response).value_or(Duration::zero());

@@ -76,9 +76,11 @@ bool DeliveryEngine::AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now
       continue;
     }
     if (status == ClaimStatus::kWon || status == ClaimStatus::kWonTakingOver) {
-      spdlog::info("pinterest: this member creates {} '{}' in ad account {} (registry claim won)",
-                   work.claim_for == Step::kCreateList ? "customer list" : "the audience of list",
-                   job.target.list_name, list.key.ad_account_id);
+      spdlog::info(
+          "pinterest: this member ({}) creates {} '{}' in ad account {} (registry claim won)",
+          registry_->member_id(),
+          work.claim_for == Step::kCreateList ? "customer list" : "the audience of list",
+          job.target.list_name, list.key.ad_account_id);
       if (work.claim_for == Step::kCreateList && !work.gone_list_id.empty()) {
         stats_.lists_recreated.Increment();
       }
@@ -105,8 +107,10 @@ bool DeliveryEngine::AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now
           PromoteDeferredAdds(job);
         }
         if (!list.audience_ready) job.ready.push_back(MakeWork(Step::kFindAudience));
-        spdlog::info("pinterest: list '{}' in ad account {} is {}, created by another member",
-                     job.target.list_name, list.key.ad_account_id, list.list_id);
+        spdlog::info(
+            "pinterest: list '{}' in ad account {} is {}, created by another member (this one is "
+            "{})",
+            job.target.list_name, list.key.ad_account_id, list.list_id, registry_->member_id());
         advanced = true;
         continue;
       }
@@ -114,10 +118,10 @@ bool DeliveryEngine::AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now
     if (now >= job.next_wait_log) {
       job.next_wait_log = now + kWaitLogEvery;
       spdlog::info(
-          "pinterest: waiting for another member of the group to create '{}' in ad account {} "
-          "(its ids arrive through the registry topic; a member that does not publish them in "
-          "time is taken over)",
-          job.target.list_name, list.key.ad_account_id);
+          "pinterest: member {} waits for another member of the group to create '{}' in ad "
+          "account {} (its ids arrive through the registry topic; a member that does not "
+          "publish them in time is taken over)",
+          registry_->member_id(), job.target.list_name, list.key.ad_account_id);
     }
     ++i;
   }
@@ -130,10 +134,13 @@ bool DeliveryEngine::StillClaimed(const ListState& list, const Job& job, Work& w
   const ClaimStatus status =
       registry_->Claim(list.key.ad_account_id, job.target.list_name, work.gone_list_id);
   if (status == ClaimStatus::kWon || status == ClaimStatus::kWonTakingOver) return true;
+  // Taken over, or past the claim's create window (registry_book.h): a create sent now could
+  // land after a taker looked the name up.
   spdlog::warn(
-      "pinterest: another member took over creating '{}' in ad account {} (this one was slower "
-      "than the claim timeout); waiting for its ids instead",
-      job.target.list_name, list.key.ad_account_id);
+      "pinterest: this member ({}) no longer holds the claim to create '{}' in ad account {} "
+      "(another member took over, or its create could not be sent within the claim's create "
+      "window); it waits for the ids, or takes the name over after the claim timeout",
+      registry_->member_id(), job.target.list_name, list.key.ad_account_id);
   work.claim_for = work.step;
   work.step = Step::kClaim;
   return false;

@@ -71,13 +71,17 @@ Duration ClaimTimeoutFor(const config::Config& config) {
   return 2 * Duration(config.pinterest.request_timeout) + Duration(config.pipeline.handoff_margin);
 }
 
+Duration CreateWindowFor(const config::Config& config) {
+  return Duration(config.pinterest.request_timeout);
+}
+
 struct KafkaListRegistry::State {
   State(RegistryOptions o, const Clock& c, prometheus::Registry* metrics)
       : options(std::move(o)),
         clock(c),
         own_metrics(metrics ? nullptr : std::make_unique<prometheus::Registry>()),
         stats(RegistryStats::Create(metrics ? *metrics : *own_metrics)),
-        book(options.member_id, options.claim_timeout) {}
+        book(options.member_id, options.claim_timeout, options.create_window) {}
 
   void Run();
   void Read(const rd_kafka_message_t& message);
@@ -138,8 +142,8 @@ void KafkaListRegistry::State::Read(const rd_kafka_message_t& message) {
   if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
     if (!caught_up.exchange(true)) {
       std::lock_guard lock(mutex);
-      spdlog::info("registry: read topic {} to its end ({} list name(s) known)", options.topic,
-                   book.names());
+      spdlog::info("registry: member {} read topic {} to its end ({} list name(s) known)",
+                   options.member_id, options.topic, book.names());
       stats.caught_up.Set(1);
     }
     return;
@@ -359,6 +363,13 @@ pinterest::ClaimStatus KafkaListRegistry::Claim(const std::string& ad_account_id
                                                 const std::string& gone_list_id) {
   std::lock_guard lock(state_->mutex);
   auto decision = state_->book.Claim(ad_account_id, list_name, gone_list_id, state_->clock.Now());
+  if (decision.claim_to_produce && decision.claim_to_produce->basis.starts_with("after:")) {
+    // Operators reading the log of several replicas need to know which one acts.
+    spdlog::info(
+        "registry: member {} claims to take over creating '{}' in ad account {} (basis {}: the "
+        "claim at that offset published no ids within the claim timeout)",
+        state_->options.member_id, list_name, ad_account_id, decision.claim_to_produce->basis);
+  }
   if (decision.claim_to_produce) {
     state_->stats.claims_sent.Increment();
     state_->ProduceLocked(*decision.claim_to_produce, /*tombstone=*/false, /*is_claim=*/true);

@@ -2,8 +2,8 @@
 
 namespace pinsync::registry {
 
-RegistryBook::RegistryBook(std::string member, Duration claim_timeout)
-    : member_(std::move(member)), claim_timeout_(claim_timeout) {}
+RegistryBook::RegistryBook(std::string member, Duration claim_timeout, Duration create_window)
+    : member_(std::move(member)), claim_timeout_(claim_timeout), create_window_(create_window) {}
 
 void RegistryBook::Apply(const RegistryRecord& record, int64_t offset, SteadyTime seen_at) {
   if (record.type == RecordType::kToken) {
@@ -33,6 +33,7 @@ void RegistryBook::SettleClaims(const std::string& ad_account_id, const std::str
       claim.basis = basis;
       claim.member = member_;
       settled_.push_back(std::move(claim));
+      first_produced_at_.erase(*it);
       it = produced_.erase(it);
     } else {
       ++it;
@@ -68,13 +69,19 @@ RegistryBook::Decision RegistryBook::Claim(const std::string& ad_account_id,
   if (it != names_.end() && it->second.entry && it->second.entry->list_id != gone_list_id) {
     return {pinterest::ClaimStatus::kSettled, {}, {}};
   }
-  return ClaimBasis(ad_account_id, list_name, gone_list_id.empty() ? "new" : "gone:" + gone_list_id,
-                    now);
+  return Decide(ad_account_id, list_name, gone_list_id.empty() ? "new" : "gone:" + gone_list_id,
+                now, /*fence_by_create_window=*/true);
 }
 
 RegistryBook::Decision RegistryBook::ClaimBasis(const std::string& ad_account_id,
                                                 const std::string& name, std::string basis,
                                                 SteadyTime now) {
+  return Decide(ad_account_id, name, std::move(basis), now, /*fence_by_create_window=*/false);
+}
+
+RegistryBook::Decision RegistryBook::Decide(const std::string& ad_account_id,
+                                            const std::string& name, std::string basis,
+                                            SteadyTime now, bool fence_by_create_window) {
   using pinterest::ClaimStatus;
   NameState& state = names_[{ad_account_id, name}];
   // Follow the take-over chain to the claim that counts now. Each hop needs a winner that timed
@@ -84,6 +91,7 @@ RegistryBook::Decision RegistryBook::ClaimBasis(const std::string& ad_account_id
     if (winner == state.winners.end()) {
       Decision decision;
       if (produced_.emplace(ad_account_id, name, basis).second) {
+        first_produced_at_.try_emplace({ad_account_id, name, basis}, now);
         RegistryRecord claim;
         claim.type = RecordType::kClaim;
         claim.ad_account_id = ad_account_id;
@@ -102,8 +110,12 @@ RegistryBook::Decision RegistryBook::ClaimBasis(const std::string& ad_account_id
         basis = taken_over;
         continue;
       }
-      return {
-          basis.starts_with("after:") ? ClaimStatus::kWonTakingOver : ClaimStatus::kWon, {}, {}};
+      if (!fence_by_create_window || WithinCreateWindow({ad_account_id, name, basis}, now)) {
+        return {
+            basis.starts_with("after:") ? ClaimStatus::kWonTakingOver : ClaimStatus::kWon, {}, {}};
+      }
+      // Past its create window this member's claim no longer entitles it to create (a create
+      // sent now could land after a taker's look-up): it waits, and takes over like the others.
     }
     if (now - winner->second.seen_at < claim_timeout_ && !state.winners.contains(taken_over)) {
       return {ClaimStatus::kWaiting, {}, winner->second.member};
@@ -111,6 +123,13 @@ RegistryBook::Decision RegistryBook::ClaimBasis(const std::string& ad_account_id
     basis = taken_over;
   }
   return {ClaimStatus::kPending, {}, {}};
+}
+
+bool RegistryBook::WithinCreateWindow(const ClaimKey& claim, SteadyTime now) const {
+  // A claim of this member's that it did not produce (an earlier process with the same member
+  // id): when it was produced is unknown, so it is treated as past its window.
+  auto produced = first_produced_at_.find(claim);
+  return produced != first_produced_at_.end() && now - produced->second < create_window_;
 }
 
 void RegistryBook::ClaimNotWritten(const RegistryRecord& claim) {

@@ -72,6 +72,7 @@ Result<std::unique_ptr<ConnectorService>> ConnectorService::Create(config::Confi
     registry::RegistryOptions registry_options;
     registry_options.topic = cfg.kafka.registry_topic;
     registry_options.claim_timeout = registry::ClaimTimeoutFor(cfg);
+    registry_options.create_window = registry::CreateWindowFor(cfg);
     if (cfg.pinterest.UsesRefreshFlow()) {
       registry_options.app_id = cfg.pinterest.app_id;
       registry_options.app_secret = cfg.pinterest.app_secret;

@@ -75,7 +75,10 @@ TEST(DeliveryEngineTest, RateLimitedHonoursRetryAfterForTheAccount) {
 }
 
 TEST(DeliveryEngineTest, ALostCreateAnswerNeverLeavesTwoLists) {
-  EngineHarness h;
+  config::Config config = FakeConfig();
+  config.pinterest.request_timeout = std::chrono::milliseconds(5000);
+  config.pinterest.retry_max_duration = std::chrono::milliseconds(60000);
+  EngineHarness h(config);
   // The first create reaches Pinterest, but its answer is lost (a timeout).
   bool lost = false;
   h.pinterest().fault = [&](const HttpRequest& r) -> std::optional<HttpResponse> {
@@ -94,6 +97,47 @@ TEST(DeliveryEngineTest, ALostCreateAnswerNeverLeavesTwoLists) {
   auto out = h.Run(1);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].first.status, DeliveryStatus::kAcknowledged);
+  ASSERT_EQ(h.pinterest().lists["111"].size(), 1u);
+  EXPECT_EQ(h.pinterest().lists["111"][0].members, Hexes(adds));
+  EXPECT_EQ(h.pinterest().audiences["111"].size(), 1u);
+}
+
+TEST(DeliveryEngineTest, ALostCreateIsLookedUpAgainOnlyAfterARequestTimeout) {
+  // Pinterest may execute a create after the client gave up on it: the look-up by name waits a
+  // request timeout, so a create that lands late is found rather than made twice.
+  config::Config config = FakeConfig();
+  config.pinterest.request_timeout = std::chrono::milliseconds(5000);
+  config.pinterest.retry_max_duration = std::chrono::milliseconds(60000);
+  EngineHarness h(config);
+  std::optional<HttpRequest> lost;
+  SteadyTime lost_at{};
+  bool landed = false;
+  h.pinterest().fault = [&](const HttpRequest& r) -> std::optional<HttpResponse> {
+    if (r.method == HttpMethod::kPost && r.url.ends_with("/customer_lists") && !lost) {
+      lost = r;
+      lost_at = h.clock().Now();
+      return Dropped();  // the connection broke at once; Pinterest has the request
+    }
+    return std::nullopt;
+  };
+  h.Start();
+  auto adds = Records(0, 10);
+  h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, adds));
+  Outcomes out;
+  // Runs until the batch is done and the lost create has landed (a twin would exist by then).
+  for (int turn = 0; turn < 20000 && (out.empty() || !landed); ++turn) {
+    if (lost && !landed && h.clock().Now() - lost_at >= std::chrono::seconds(3)) {
+      landed = true;
+      (void)h.pinterest()(*lost);  // executed 3 s after the client saw the connection break
+    }
+    h.engine().Pump();
+    h.transport().Poll(std::chrono::milliseconds(0));
+    for (auto& f : h.engine().TakeFinished()) out.push_back(std::move(f));
+    h.clock().Advance(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(landed);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first.status, DeliveryStatus::kAcknowledged) << out[0].first.detail;
   ASSERT_EQ(h.pinterest().lists["111"].size(), 1u);
   EXPECT_EQ(h.pinterest().lists["111"][0].members, Hexes(adds));
   EXPECT_EQ(h.pinterest().audiences["111"].size(), 1u);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "pinterest/engine_harness.h"
@@ -22,6 +23,14 @@ constexpr int kAudiences = 5;
 struct Member {
   Member(const std::string& id, FakePinterest& shared, SharedRegistryLog& log)
       : harness(FakeConfig(), &shared), registry(id, log, harness.clock()) {}
+  // With the production's claim timeout and create window for `config`.
+  Member(const std::string& id, FakePinterest& shared, SharedRegistryLog& log,
+         const config::Config& config)
+      : harness(config, &shared),
+        registry(id, log, harness.clock(),
+                 2 * Duration(config.pinterest.request_timeout) +
+                     Duration(config.pipeline.handoff_margin),
+                 Duration(config.pinterest.request_timeout)) {}
   EngineHarness harness;
   InMemoryListRegistry registry;
   Outcomes outcomes;
@@ -171,6 +180,77 @@ TEST(DeliveryEngineRegistryTest, AWinnerThatDiesBeforePublishingIsTakenOverWitho
   EXPECT_EQ(pinterest.FindList("111", "aud-EMAIL")->members.size(), 20u);
   EXPECT_EQ(pinterest.audiences["111"].size(), 1u);
   EXPECT_EQ(log.claims(), 2u) << "the original claim and one take-over";
+}
+
+// The interleaving of the concurrent e2e rounds' twins (fleet-conc log, ad account
+// 600000000003): the winner's create reaches Pinterest but its answer is lost (the request
+// timed out on a loaded machine); Pinterest executes it a moment after the client gave up. The
+// winner's look-up by name ran before that, found nothing, and its claim still said kWon, so it
+// created a second list. Now a claim entitles its winner to create only within the create
+// window: the lost create is retried through a take-over, whose look-up comes after the claim
+// timeout, when anything the first winner sent has landed.
+TEST(DeliveryEngineRegistryTest, ACreateWhoseAnswerIsLostAndLandsLateLeavesNoTwin) {
+  config::Config config = FakeConfig();
+  config.pinterest.request_timeout = std::chrono::milliseconds(5000);
+  config.pipeline.handoff_margin = std::chrono::milliseconds(500);
+  config.pinterest.retry_max_duration = std::chrono::milliseconds(120000);
+  FakePinterest pinterest;
+  SharedRegistryLog log;
+  std::vector<std::unique_ptr<Member>> members;
+  for (int m = 0; m < 3; ++m) {
+    members.push_back(std::make_unique<Member>("m" + std::to_string(m), pinterest, log, config));
+    members.back()->harness.Start(&members.back()->registry);
+    members.back()->harness.engine().Submit(
+        MakeBatch(1, "111", "aud", ListType::kEmail, Records(static_cast<uint64_t>(m) * 1000, 10)));
+  }
+  const ManualClock& world = members.front()->harness.clock();  // all advance in lockstep
+  auto is_create = [](const HttpRequest& r) {
+    return r.method == HttpMethod::kPost && r.url.ends_with("/customer_lists");
+  };
+  std::optional<HttpRequest> lost;  // the first create: its answer never arrives
+  SteadyTime lost_sent_at{};
+  bool landed = false;
+  pinterest.hold = [&](const HttpRequest& r) {
+    if (landed || !is_create(r)) return false;
+    if (!lost) {
+      lost = r;
+      lost_sent_at = world.Now();
+    }
+    return r.body == lost->body && world.Now() - lost_sent_at < config.pinterest.request_timeout;
+  };
+  pinterest.fault = [&](const HttpRequest& r) -> std::optional<HttpResponse> {
+    if (landed || !lost || r.body != lost->body) return std::nullopt;
+    HttpResponse timed_out;
+    timed_out.error = TransportError::kTimeout;
+    timed_out.error_detail = "Operation timed out after 5000 milliseconds";
+    return timed_out;
+  };
+  Outcomes outcomes;
+  for (int round = 0; round < 20000 && outcomes.size() < members.size(); ++round) {
+    // Pinterest executes the abandoned create a second after the client gave up on it (within
+    // pipeline.handoff_margin of the request timeout it would not be, in the worst case).
+    if (lost && !landed && world.Now() - lost_sent_at >= seconds(5) + milliseconds(400)) {
+      landed = true;
+      (void)pinterest(*lost);
+    }
+    for (auto& m : members) m->harness.engine().Pump();
+    for (auto& m : members) {
+      m->harness.transport().Poll(milliseconds(0));
+      for (auto& f : m->harness.engine().TakeFinished()) outcomes.push_back(std::move(f));
+      m->harness.clock().Advance(milliseconds(10));
+    }
+  }
+  ASSERT_TRUE(lost) << "the first create was sent";
+  ASSERT_TRUE(landed);
+  ASSERT_EQ(outcomes.size(), members.size());
+  for (auto& [outcome, batch] : outcomes) {
+    EXPECT_EQ(outcome.status, DeliveryStatus::kAcknowledged) << outcome.detail;
+  }
+  EXPECT_EQ(CountNamed(pinterest.lists["111"], "aud-EMAIL"), 1u) << "no twin list";
+  EXPECT_EQ(pinterest.audiences["111"].size(), 1u) << "no twin audience";
+  auto* list = pinterest.FindList("111", "aud-EMAIL");
+  ASSERT_NE(list, nullptr);
+  EXPECT_EQ(list->members.size(), 30u) << "every member's records reached the one list";
 }
 
 }  // namespace

@@ -27,8 +27,9 @@ struct SharedRegistryLog {
 class InMemoryListRegistry final : public ListRegistry {
  public:
   InMemoryListRegistry(std::string member, SharedRegistryLog& log, const Clock& clock,
-                       Duration claim_timeout = std::chrono::seconds(150))
-      : log_(log), clock_(clock), book_(std::move(member), claim_timeout) {}
+                       Duration claim_timeout = std::chrono::seconds(150),
+                       Duration create_window = std::chrono::seconds(60))
+      : log_(log), clock_(clock), book_(std::move(member), claim_timeout, create_window) {}
 
   void set_caught_up(bool caught_up) { caught_up_ = caught_up; }
   // Stops publishing (a member that won a claim and then died).
@@ -60,6 +61,7 @@ class InMemoryListRegistry final : public ListRegistry {
     ++published_;
   }
   size_t published() const { return published_; }
+  const std::string& member_id() const override { return book_.member(); }
 
  private:
   void Read() const {
@@ -89,7 +91,10 @@ class InMemoryCredentialLineage final : public CredentialLineage {
   InMemoryCredentialLineage(std::string member, SharedRegistryLog& log,
                             std::vector<SharedCredentials>& published, const Clock& clock,
                             Duration claim_timeout = std::chrono::seconds(150))
-      : log_(log), published_(published), clock_(clock), book_(std::move(member), claim_timeout) {}
+      : log_(log),
+        published_(published),
+        clock_(clock),
+        book_(std::move(member), claim_timeout, claim_timeout / 2) {}
 
   bool CredentialsCaughtUp() const override { return true; }
   std::optional<SharedCredentials> LatestCredentials() const override {

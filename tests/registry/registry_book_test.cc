@@ -17,6 +17,7 @@ using pinterest::RegistryEntry;
 using std::chrono::seconds;
 
 constexpr auto kTimeout = seconds(150);
+constexpr auto kWindow = seconds(60);
 const std::string kAccount = "549755885175";
 const std::string kName = "vip-EMAIL";
 
@@ -41,7 +42,7 @@ RegistryRecord ListRecord(const std::string& list_id) {
 }
 
 TEST(RegistryBookTest, FirstClaimInLogOrderWinsForEveryMember) {
-  RegistryBook a("a", kTimeout), b("b", kTimeout), c("c", kTimeout);
+  RegistryBook a("a", kTimeout, kWindow), b("b", kTimeout, kWindow), c("c", kTimeout, kWindow);
   Log log;
   const SteadyTime t0{};
   // All three ask before any claim is read back: each produces its claim once.
@@ -91,7 +92,7 @@ TEST(RegistryBookTest, FirstClaimInLogOrderWinsForEveryMember) {
 }
 
 TEST(RegistryBookTest, AWinnerThatNeverPublishesIsTakenOverOnceByTheFirstTakeOverClaim) {
-  RegistryBook a("a", kTimeout), b("b", kTimeout), c("c", kTimeout);
+  RegistryBook a("a", kTimeout, kWindow), b("b", kTimeout, kWindow), c("c", kTimeout, kWindow);
   Log log;
   SteadyTime t{};
   log.Append(*a.Claim(kAccount, kName, "", t).claim_to_produce);  // a wins, then dies
@@ -121,8 +122,76 @@ TEST(RegistryBookTest, AWinnerThatNeverPublishesIsTakenOverOnceByTheFirstTakeOve
   EXPECT_EQ(da.winner, "c");
 }
 
+// A winner may create only within the create window after it produced its claim, measured
+// from producing (before anyone could read it), so neither its slowness nor its own reader's
+// lag lets it create once others may take over and look the name up.
+TEST(RegistryBookTest, AWinnerPastItsCreateWindowStopsCreatingAndItsClaimIsTakenOver) {
+  RegistryBook a("a", kTimeout, kWindow), b("b", kTimeout, kWindow);
+  Log log;
+  SteadyTime t{};
+  log.Append(*a.Claim(kAccount, kName, "", t).claim_to_produce);
+  (void)b.Claim(kAccount, kName, "", t);
+  size_t ra = 0, rb = 0;
+  log.FeedAll(b, rb, t);
+  // a's reader lags: it reads its own claim 50 s late, and may still create for 10 s.
+  log.FeedAll(a, ra, t + seconds(50));
+  EXPECT_EQ(a.Claim(kAccount, kName, "", t + seconds(50)).status, ClaimStatus::kWon);
+  EXPECT_EQ(a.Claim(kAccount, kName, "", t + seconds(59)).status, ClaimStatus::kWon);
+  // Past the window (its create's answer was lost, say): it waits like everyone else.
+  auto late = a.Claim(kAccount, kName, "", t + seconds(60));
+  EXPECT_EQ(late.status, ClaimStatus::kWaiting);
+  EXPECT_FALSE(late.claim_to_produce);
+  EXPECT_EQ(b.Claim(kAccount, kName, "", t + seconds(149)).status, ClaimStatus::kWaiting);
+  // b read the claim at t: it takes over at t + claim timeout, when whatever a sent within its
+  // window (by t + 60 s) has had a request timeout and more to land.
+  auto take_over = b.Claim(kAccount, kName, "", t + seconds(150));
+  ASSERT_TRUE(take_over.claim_to_produce);
+  EXPECT_EQ(take_over.claim_to_produce->basis, "after:0");
+  log.Append(*take_over.claim_to_produce);
+  log.FeedAll(a, ra, t + seconds(151));
+  log.FeedAll(b, rb, t + seconds(151));
+  EXPECT_EQ(b.Claim(kAccount, kName, "", t + seconds(151)).status, ClaimStatus::kWonTakingOver);
+  EXPECT_EQ(a.Claim(kAccount, kName, "", t + seconds(151)).status, ClaimStatus::kWaiting);
+}
+
+TEST(RegistryBookTest, AWinnerPastItsWindowTakesOverItsOwnClaimWhenAlone) {
+  RegistryBook a("a", kTimeout, kWindow);
+  Log log;
+  SteadyTime t{};
+  log.Append(*a.Claim(kAccount, kName, "", t).claim_to_produce);
+  size_t ra = 0;
+  log.FeedAll(a, ra, t + seconds(1));
+  EXPECT_EQ(a.Claim(kAccount, kName, "", t + seconds(61)).status, ClaimStatus::kWaiting);
+  auto take_over = a.Claim(kAccount, kName, "", t + seconds(151));
+  ASSERT_TRUE(take_over.claim_to_produce);
+  EXPECT_EQ(take_over.claim_to_produce->basis, "after:0");
+  log.Append(*take_over.claim_to_produce);
+  log.FeedAll(a, ra, t + seconds(152));
+  // Its own take-over: it looks the name up again before creating (kWonTakingOver), and the
+  // take-over claim has a window of its own.
+  EXPECT_EQ(a.Claim(kAccount, kName, "", t + seconds(152)).status, ClaimStatus::kWonTakingOver);
+  EXPECT_EQ(a.Claim(kAccount, kName, "", t + seconds(152 + 60)).status, ClaimStatus::kWaiting);
+}
+
+TEST(RegistryBookTest, AClaimProducedAgainAfterAFailedWriteKeepsItsFirstWindow) {
+  // The failed write may have landed after all: the window runs from the first attempt.
+  RegistryBook a("a", kTimeout, kWindow);
+  Log log;
+  SteadyTime t{};
+  auto first = a.Claim(kAccount, kName, "", t);
+  ASSERT_TRUE(first.claim_to_produce);
+  a.ClaimNotWritten(*first.claim_to_produce);
+  auto again = a.Claim(kAccount, kName, "", t + seconds(30));
+  ASSERT_TRUE(again.claim_to_produce);
+  log.Append(*again.claim_to_produce);
+  size_t ra = 0;
+  log.FeedAll(a, ra, t + seconds(31));
+  EXPECT_EQ(a.Claim(kAccount, kName, "", t + seconds(59)).status, ClaimStatus::kWon);
+  EXPECT_EQ(a.Claim(kAccount, kName, "", t + seconds(61)).status, ClaimStatus::kWaiting);
+}
+
 TEST(RegistryBookTest, ADeletedListIsRecreatedOnceAndOldIdsDoNotSettleTheClaim) {
-  RegistryBook a("a", kTimeout), b("b", kTimeout);
+  RegistryBook a("a", kTimeout, kWindow), b("b", kTimeout, kWindow);
   Log log;
   const SteadyTime t{};
   log.Append(ListRecord("111"));
@@ -148,7 +217,7 @@ TEST(RegistryBookTest, ADeletedListIsRecreatedOnceAndOldIdsDoNotSettleTheClaim) 
 }
 
 TEST(RegistryBookTest, TombstonesForgetListIdsAndCredentials) {
-  RegistryBook a("a", kTimeout);
+  RegistryBook a("a", kTimeout, kWindow);
   a.Apply(ListRecord("111"), 0, SteadyTime{});
   RegistryRecord token;
   token.type = RecordType::kToken;
@@ -170,7 +239,7 @@ TEST(RegistryBookTest, TombstonesForgetListIdsAndCredentials) {
 }
 
 TEST(RegistryBookTest, AClaimThatWasNotWrittenIsProducedAgain) {
-  RegistryBook a("a", kTimeout);
+  RegistryBook a("a", kTimeout, kWindow);
   auto d = a.Claim(kAccount, kName, "", SteadyTime{});
   ASSERT_TRUE(d.claim_to_produce);
   EXPECT_FALSE(a.Claim(kAccount, kName, "", SteadyTime{}).claim_to_produce);

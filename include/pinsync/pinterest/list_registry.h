@@ -54,6 +54,8 @@ class ListRegistry {
   // on Pinterest by name). Publishing what is already known costs nothing.
   virtual void Publish(const std::string& ad_account_id, const std::string& list_name,
                        const RegistryEntry& entry) = 0;
+  // This member's id in the registry (not a secret): log lines name who claims and creates.
+  virtual const std::string& member_id() const = 0;
 };
 
 }  // namespace pinsync::pinterest

@@ -30,6 +30,9 @@ struct RegistryOptions {
   std::string member_id;  // unique per process; empty: random
   // How long a winner may take to publish the ids before another member takes over.
   Duration claim_timeout = std::chrono::seconds(150);
+  // How long after producing its claim a winner may still send the create (RegistryBook):
+  // claim_timeout less a request timeout and a margin, so a taker's look-up sees what it sent.
+  Duration create_window = std::chrono::seconds(60);
   // Creates the topic (compacted, one partition) when absent.
   bool create_topic = true;
   // Refresh-token flow: the credential lineage is shared under this app id, sealed with a key
@@ -42,6 +45,10 @@ struct RegistryOptions {
 // before it publishes, so two request timeouts plus pipeline.handoff_margin (2 min 5 s by
 // default). A member killed between its claim and publishing stalls that one name this long.
 Duration ClaimTimeoutFor(const config::Config& config);
+// How long a winner may still send its create, for `config`: one request timeout (a create sent
+// by then has landed or been abandoned by the claim timeout, less pipeline.handoff_margin of
+// slack for a request Pinterest executes after pinsync gave up on it).
+Duration CreateWindowFor(const config::Config& config);
 
 // Also the group's credential lineage (pinterest::CredentialLineage) when given the app's id and
 // secret: the same topic carries refresh claims and the sealed newest credentials.
@@ -71,7 +78,7 @@ class KafkaListRegistry final : public pinterest::ListRegistry,
   pinterest::ClaimStatus ClaimRefresh(uint64_t generation) override;
   void PublishCredentials(const pinterest::SharedCredentials& credentials) override;
 
-  const std::string& member_id() const;
+  const std::string& member_id() const override;
 
   struct State;
 

@@ -12,6 +12,16 @@
 //                    (its member died or is stuck): the first take-over claim wins instead.
 // A winner that publishes the ids settles the name: later claims answer kSettled.
 //
+// Pinterest has no idempotent create, so a take-over is safe only if nothing the previous
+// winner sent can still land after the taker looked the name up. Hence the create window: a
+// member's list claim answers kWon only until `create_window` after it first produced it
+// (measured on its own clock from before anyone could read the claim, so a lagging reader
+// cannot stretch it). A create sent within the window has landed, or been abandoned, by
+// window + request timeout; the others take over no earlier than `claim_timeout` after they
+// read the claim. With create_window + request timeout + slack <= claim_timeout the taker's
+// look-up by name sees every list the previous winner made. A winner past its window (slow, or
+// its create's answer lost) waits like everyone else and may take over its own claim.
+//
 // Not thread-safe: KafkaListRegistry serializes access.
 
 #include <cstdint>
@@ -31,7 +41,9 @@ namespace pinsync::registry {
 
 class RegistryBook {
  public:
-  RegistryBook(std::string member, Duration claim_timeout);
+  // `create_window`: how long after producing a list claim this member may still send the
+  // create it won (see above; shorter than claim_timeout by a request timeout and a margin).
+  RegistryBook(std::string member, Duration claim_timeout, Duration create_window);
 
   // Records in log order; `seen_at` is this member's clock when it read the record (claim
   // timeouts are measured from it, so members need not share a clock).
@@ -49,6 +61,7 @@ class RegistryBook {
                  const std::string& gone_list_id, SteadyTime now);
   // The same rule for any (account, name, basis): the first claim in log order wins, a winner
   // silent past the claim timeout is taken over. Never answers kSettled (the caller knows).
+  // Without the create window (credential refreshes: their claims are not list creates).
   Decision ClaimBasis(const std::string& ad_account_id, const std::string& name, std::string basis,
                       SteadyTime now);
   // The newest token record of `app_id` in log order, if any.
@@ -78,12 +91,21 @@ class RegistryBook {
     std::optional<pinterest::RegistryEntry> entry;
     std::map<std::string, Winner> winners;  // by basis
   };
-  using Name = std::pair<std::string, std::string>;  // ad account, list name
+  using Name = std::pair<std::string, std::string>;                    // ad account, list name
+  using ClaimKey = std::tuple<std::string, std::string, std::string>;  // account, name, basis
+
+  Decision Decide(const std::string& ad_account_id, const std::string& name, std::string basis,
+                  SteadyTime now, bool fence_by_create_window);
+  bool WithinCreateWindow(const ClaimKey& claim, SteadyTime now) const;
 
   std::string member_;
   Duration claim_timeout_;
+  Duration create_window_;
   std::map<Name, NameState> names_;
-  std::set<std::tuple<std::string, std::string, std::string>> produced_;  // account, name, basis
+  std::set<ClaimKey> produced_;
+  // When this member first produced each claim: kept when a claim is produced again after a
+  // failed write (the first may have landed after all), dropped when the name settles.
+  std::map<ClaimKey, SteadyTime> first_produced_at_;
   std::vector<RegistryRecord> settled_;
   std::map<std::string, RegistryRecord> tokens_;  // by app id: the last in log order
 };
