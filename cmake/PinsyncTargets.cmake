@@ -76,7 +76,9 @@ function(pinsync_test)
   target_compile_definitions(${A_NAME} PRIVATE PINSYNC_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                                                PINSYNC_BINARY_DIR="${CMAKE_BINARY_DIR}")
   if(PINSYNC_UNITY_BUILD AND NOT A_NAME IN_LIST PINSYNC_NOT_UNITY_BUILD)
-    set_target_properties(${A_NAME} PROPERTIES UNITY_BUILD ON)
+    # All of a test program's files in one source, not batches of 8: two files defining the same
+    # helper then always fail to build, not only once a new file shifts the batches.
+    set_target_properties(${A_NAME} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 0)
   endif()
   if(PINSYNC_PCH)
     pinsync_use_precompiled_header(${A_NAME})

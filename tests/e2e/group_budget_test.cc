@@ -26,7 +26,7 @@
 namespace pinsync::e2e {
 namespace {
 
-constexpr int kReplicas = 3;
+constexpr int kGroupMembers = 3;
 constexpr int kPartitions = 6;  // two per replica: equal shares of the budget
 constexpr int kBudgetPerMinute = 120;
 // Small requests so that the backlog needs many: every member holds kListCount lists of
@@ -82,10 +82,10 @@ TEST_F(GroupBudgetTest, ThreeReplicasShareOneBudgetWithoutA429AndUseAtLeast90Per
   // answers on loopback take milliseconds.
   cfg.pinterest.request_timeout = 3s;
   const auto fleet_started = std::chrono::steady_clock::now();
-  std::vector<std::unique_ptr<RunningConnector>> members(kReplicas);
+  std::vector<std::unique_ptr<RunningConnector>> members(kGroupMembers);
   {
     std::vector<std::thread> starters;
-    for (int i = 0; i < kReplicas; ++i) {
+    for (int i = 0; i < kGroupMembers; ++i) {
       starters.emplace_back(
           [&, i] { members[static_cast<size_t>(i)] = RunningConnector::Start(cfg); });
     }

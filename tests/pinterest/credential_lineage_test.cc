@@ -63,8 +63,8 @@ config::PinterestConfig RefreshConfig() {
   return c;
 }
 
-struct Member {
-  Member(RotatingOAuth& oauth, CredentialLineage* lineage, ManualClock& clock)
+struct LineageMember {
+  LineageMember(RotatingOAuth& oauth, CredentialLineage* lineage, ManualClock& clock)
       : transport([&oauth](const HttpRequest& r) { return oauth(r); }) {
     auto created = AccessTokenSource::Create(config, clock, transport, stats, 7, lineage);
     EXPECT_TRUE(created) << created.error().message;
@@ -78,7 +78,7 @@ struct Member {
 };
 
 // Runs every member for `duration` of simulated time; counts turns where a member had no token.
-int RunMembers(std::vector<std::unique_ptr<Member>>& members, ManualClock& clock,
+int RunMembers(std::vector<std::unique_ptr<LineageMember>>& members, ManualClock& clock,
                Duration duration) {
   int without_token = 0;
   for (Duration t{}; t < duration; t += milliseconds(50)) {
@@ -100,11 +100,11 @@ TEST(CredentialLineageTest, OneMemberRefreshesPerExpiryAndNoneSpendsAnothersToke
   SharedRegistryLog log;
   std::vector<SharedCredentials> published;
   std::vector<std::unique_ptr<InMemoryCredentialLineage>> lineages;
-  std::vector<std::unique_ptr<Member>> members;
+  std::vector<std::unique_ptr<LineageMember>> members;
   for (int m = 0; m < 3; ++m) {
     lineages.push_back(std::make_unique<InMemoryCredentialLineage>("m" + std::to_string(m), log,
                                                                    published, clock));
-    members.push_back(std::make_unique<Member>(oauth, lineages.back().get(), clock));
+    members.push_back(std::make_unique<LineageMember>(oauth, lineages.back().get(), clock));
   }
   // 100 s tokens refreshed at 80 %: 10 minutes is about 7 expiries.
   const int without_token = RunMembers(members, clock, seconds(600));
@@ -120,7 +120,7 @@ TEST(CredentialLineageTest, OneMemberRefreshesPerExpiryAndNoneSpendsAnothersToke
   }
   // A member that starts now (a restart, or all of them) begins from the newest generation.
   lineages.push_back(std::make_unique<InMemoryCredentialLineage>("late", log, published, clock));
-  members.push_back(std::make_unique<Member>(oauth, lineages.back().get(), clock));
+  members.push_back(std::make_unique<LineageMember>(oauth, lineages.back().get(), clock));
   RunMembers(members, clock, seconds(200));
   EXPECT_EQ(oauth.refused, 0) << "the restarted member presented the configured, spent token";
 }
@@ -128,8 +128,9 @@ TEST(CredentialLineageTest, OneMemberRefreshesPerExpiryAndNoneSpendsAnothersToke
 TEST(CredentialLineageTest, WithoutALineageMembersSpendOneAnothersRefreshTokens) {
   ManualClock clock;
   RotatingOAuth oauth;
-  std::vector<std::unique_ptr<Member>> members;
-  for (int m = 0; m < 3; ++m) members.push_back(std::make_unique<Member>(oauth, nullptr, clock));
+  std::vector<std::unique_ptr<LineageMember>> members;
+  for (int m = 0; m < 3; ++m)
+    members.push_back(std::make_unique<LineageMember>(oauth, nullptr, clock));
   RunMembers(members, clock, seconds(300));
   EXPECT_GT(oauth.refused, 0);
 }
