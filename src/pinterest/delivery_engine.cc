@@ -425,19 +425,14 @@ void DeliveryEngine::ProceedWithList(ListState& list, Job& job) {
                                 api_.max_request_bytes, overhead)) {
     updates.push_back(MakeWork(Step::kUpdate, MembershipOp::kRemove, std::move(chunk)));
   }
-  AppendInSendingOrder(job, std::move(updates));
+  AppendFullestFirst(job, std::move(updates));
 }
 
-void DeliveryEngine::AppendInSendingOrder(Job& job, std::vector<Work> updates) {
-  // REMOVE requests first: a user who left must leave the list as soon as the budget allows, and
-  // under a backlog later ADDs keep joining the batch (MergeIntoStarted), so REMOVEs queued
-  // behind them could wait until the batch stops taking them. Then the fullest ADD requests: a
-  // smaller one may meanwhile take in later batches. A batch's adds and removes are disjoint:
-  // their order does not matter to Pinterest.
+void DeliveryEngine::AppendFullestFirst(Job& job, std::vector<Work> updates) {
+  // The list's next turn carries the most records it can; a smaller request may meanwhile take
+  // in later batches (MergeIntoStarted). A batch's adds and removes are disjoint: their order
+  // does not matter to Pinterest.
   std::stable_sort(updates.begin(), updates.end(), [](const Work& a, const Work& b) {
-    const bool a_removes = a.op == MembershipOp::kRemove;
-    const bool b_removes = b.op == MembershipOp::kRemove;
-    if (a_removes != b_removes) return a_removes;
     return a.records.size() > b.records.size();
   });
   for (Work& work : updates) job.ready.push_back(std::move(work));

@@ -117,7 +117,7 @@ void DeliveryEngine::MergeIntoStarted(Job& job, aggregate::Batch later) {
   };
   plan(MembershipOp::kAdd, unsent.adds);
   plan(MembershipOp::kRemove, unsent.removes);
-  AppendInSendingOrder(job, std::move(planned));
+  AppendFullestFirst(job, std::move(planned));
   stats_.batches_merged.Increment();
 }
 

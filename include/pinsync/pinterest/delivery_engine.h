@@ -165,8 +165,8 @@ class DeliveryEngine {
   AccountState& Account(const std::string& ad_account_id);
   void Activate(ListState& list, Job& job);
   void ProceedWithList(ListState& list, Job& job);
-  // Planned update requests join the batch's ready work: REMOVEs first, then the fullest ADDs.
-  static void AppendInSendingOrder(Job& job, std::vector<Work> updates);
+  // Planned update requests join the batch's ready work, the fullest first.
+  static void AppendFullestFirst(Job& job, std::vector<Work> updates);
   void CreateOrSkip(Job& job);
   bool TryStartOne(ListState& list, Job& job, SteadyTime now, const std::string& token);
   void StartWork(ListState& list, Job& job, Work work, const std::string& token);
