@@ -33,29 +33,33 @@ void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later) {
   };
   for (const auto& record : later.adds) apply(record, true);
   for (const auto& record : later.removes) apply(record, false);
-  auto compact = [](std::vector<aggregate::BatchRecord>& records, std::vector<bool>& dropped) {
-    dropped.resize(records.size(), false);
-    size_t out = 0;
-    for (size_t i = 0; i < records.size(); ++i) {
-      if (!dropped[i]) records[out++] = records[i];
-    }
-    records.resize(out);
-  };
-  compact(earlier.adds, dropped_adds);
-  compact(earlier.removes, dropped_removes);
+  EraseMarked(earlier.adds, dropped_adds);
+  EraseMarked(earlier.removes, dropped_removes);
+  MergeLowestOffsets(earlier, later);
+  earlier.opened_at = std::min(earlier.opened_at, later.opened_at);
+  earlier.not_before = std::max(earlier.not_before, later.not_before);
+  if (!later.audience_name.empty()) earlier.audience_name = std::move(later.audience_name);
+}
 
-  for (const auto& [partition, offset] : later.lowest_offsets) {
-    auto it = std::find_if(earlier.lowest_offsets.begin(), earlier.lowest_offsets.end(),
+void MergeLowestOffsets(aggregate::Batch& into, const aggregate::Batch& from) {
+  for (const auto& [partition, offset] : from.lowest_offsets) {
+    auto it = std::find_if(into.lowest_offsets.begin(), into.lowest_offsets.end(),
                            [p = partition](const auto& e) { return e.first == p; });
-    if (it == earlier.lowest_offsets.end()) {
-      earlier.lowest_offsets.emplace_back(partition, offset);
+    if (it == into.lowest_offsets.end()) {
+      into.lowest_offsets.emplace_back(partition, offset);
     } else {
       it->second = std::min(it->second, offset);
     }
   }
-  earlier.opened_at = std::min(earlier.opened_at, later.opened_at);
-  earlier.not_before = std::max(earlier.not_before, later.not_before);
-  if (!later.audience_name.empty()) earlier.audience_name = std::move(later.audience_name);
+}
+
+void EraseMarked(std::vector<aggregate::BatchRecord>& records, std::vector<bool>& marked) {
+  marked.resize(records.size(), false);
+  size_t out = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!marked[i]) records[out++] = records[i];
+  }
+  records.resize(out);
 }
 
 }  // namespace pinsync::pinterest

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pinsync/pinterest/batch_merge.h"
+
 namespace pinsync::pinterest {
 
 bool SupersededRecords::any() const {
@@ -50,30 +52,15 @@ void MergeIntoUnsent(aggregate::Batch& started, aggregate::Batch later, RecordIn
   std::erase_if(unsent.adds, [&](uint32_t i) { return superseded.adds[i]; });
   std::erase_if(unsent.removes, [&](uint32_t i) { return superseded.removes[i]; });
 
-  for (const auto& [partition, offset] : later.lowest_offsets) {
-    auto it = std::find_if(started.lowest_offsets.begin(), started.lowest_offsets.end(),
-                           [p = partition](const auto& e) { return e.first == p; });
-    if (it == started.lowest_offsets.end()) {
-      started.lowest_offsets.emplace_back(partition, offset);
-    } else {
-      it->second = std::min(it->second, offset);
-    }
-  }
+  MergeLowestOffsets(started, later);
   started.opened_at = std::min(started.opened_at, later.opened_at);
 }
 
 void DropSuperseded(aggregate::Batch& batch, SupersededRecords& superseded) {
-  auto compact = [](std::vector<aggregate::BatchRecord>& records, std::vector<bool>& dropped) {
-    dropped.resize(records.size(), false);
-    size_t out = 0;
-    for (size_t i = 0; i < records.size(); ++i) {
-      if (!dropped[i]) records[out++] = records[i];
-    }
-    records.resize(out);
-    dropped.clear();
-  };
-  compact(batch.adds, superseded.adds);
-  compact(batch.removes, superseded.removes);
+  EraseMarked(batch.adds, superseded.adds);
+  EraseMarked(batch.removes, superseded.removes);
+  superseded.adds.clear();
+  superseded.removes.clear();
 }
 
 }  // namespace pinsync::pinterest

@@ -2,6 +2,8 @@
 // Merging a later batch of a customer list into an earlier one that has not been sent yet, so
 // batches waiting for their turn leave as full requests (DeliveryEngine::Submit).
 
+#include <vector>
+
 #include "pinsync/aggregate/batch.h"
 
 namespace pinsync::pinterest {
@@ -10,5 +12,11 @@ namespace pinsync::pinterest {
 // `earlier` holds each record's last change (adds and removes stay disjoint), the lowest offset
 // per partition of both, the older opened_at and the later not_before. Its id is kept.
 void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later);
+
+// The pieces both merges share (this one and MergeIntoUnsent, unsent_merge.h):
+// `into` keeps, per partition, the lowest offset of the two batches.
+void MergeLowestOffsets(aggregate::Batch& into, const aggregate::Batch& from);
+// Removes the records whose flag in `marked` is set (missing flags count as unset), keeping order.
+void EraseMarked(std::vector<aggregate::BatchRecord>& records, std::vector<bool>& marked);
 
 }  // namespace pinsync::pinterest
