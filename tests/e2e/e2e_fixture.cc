@@ -26,6 +26,17 @@ std::unique_ptr<RunningConnector> RunningConnector::Start(const config::Config& 
   return running;
 }
 
+std::vector<std::unique_ptr<RunningConnector>> RunningConnector::StartTogether(
+    const config::Config& config, int count) {
+  std::vector<std::unique_ptr<RunningConnector>> members(static_cast<size_t>(count));
+  std::vector<std::thread> starters;
+  for (size_t i = 0; i < members.size(); ++i) {
+    starters.emplace_back([&, i] { members[i] = Start(config); });
+  }
+  for (auto& t : starters) t.join();
+  return members;
+}
+
 RunningConnector::~RunningConnector() { Stop(); }
 
 double RunningConnector::MetricSum(const std::string& name) const {

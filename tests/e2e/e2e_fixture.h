@@ -43,6 +43,10 @@ class RunningConnector {
   // With `serve_metrics` it serves config.metrics.listen (metrics, /readyz, the status page).
   static std::unique_ptr<RunningConnector> Start(const config::Config& config,
                                                  bool serve_metrics = false);
+  // `count` members of one group started at the same instant (one thread each), as replicas
+  // of a Deployment are; null entries are failures already recorded.
+  static std::vector<std::unique_ptr<RunningConnector>> StartTogether(const config::Config& config,
+                                                                      int count);
   // The port of the metrics server (0 without serve_metrics).
   uint16_t metrics_port() const { return service_->metrics_port(); }
   ~RunningConnector();

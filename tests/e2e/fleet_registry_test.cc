@@ -34,15 +34,7 @@ TEST_F(FleetRegistryTest, ThreeReplicasStartingTogetherCreateEachListAndAudience
     // The winner of a name creates the list and its audience within its share of the budget;
     // the budget is not under test here.
     cfg.pinterest.requests_per_minute = 12000;
-    std::vector<std::unique_ptr<RunningConnector>> members(kReplicas);
-    {
-      std::vector<std::thread> starters;
-      for (int i = 0; i < kReplicas; ++i) {
-        starters.emplace_back(
-            [&, i] { members[static_cast<size_t>(i)] = RunningConnector::Start(cfg); });
-      }
-      for (auto& t : starters) t.join();
-    }
+    auto members = RunningConnector::StartTogether(cfg, kReplicas);
     for (const auto& member : members) ASSERT_NE(member, nullptr);
     auto count_in_account = [&account](const auto& items) {
       size_t n = 0;
@@ -112,15 +104,7 @@ TEST_F(FleetRegistryTest, ThreeReplicasShareOneRotatingRefreshTokenLineage) {
   cfg.pinterest.app_id = "1484362";
   cfg.pinterest.app_secret = "e2e-app-secret";
   cfg.pinterest.refresh_token = "pinr.e2e-refresh-token";
-  std::vector<std::unique_ptr<RunningConnector>> members(kReplicas);
-  {
-    std::vector<std::thread> starters;
-    for (int i = 0; i < kReplicas; ++i) {
-      starters.emplace_back(
-          [&, i] { members[static_cast<size_t>(i)] = RunningConnector::Start(cfg); });
-    }
-    for (auto& t : starters) t.join();
-  }
+  auto members = RunningConnector::StartTogether(cfg, kReplicas);
   for (const auto& member : members) ASSERT_NE(member, nullptr);
   ASSERT_TRUE(WaitFor([&] { return sandbox_->TokenRefreshes() >= 3; }, 120s, 100ms));
   // A restart midway: the replacement is configured with the original, long spent token.

@@ -84,15 +84,7 @@ TEST_F(GroupBudgetTest, ThreeReplicasShareOneBudgetWithoutA429AndUseAtLeast90Per
   // answers on loopback take milliseconds.
   cfg.pinterest.request_timeout = 3s;
   const auto fleet_started = std::chrono::steady_clock::now();
-  std::vector<std::unique_ptr<RunningConnector>> members(kGroupMembers);
-  {
-    std::vector<std::thread> starters;
-    for (int i = 0; i < kGroupMembers; ++i) {
-      starters.emplace_back(
-          [&, i] { members[static_cast<size_t>(i)] = RunningConnector::Start(cfg); });
-    }
-    for (auto& t : starters) t.join();
-  }
+  auto members = RunningConnector::StartTogether(cfg, kGroupMembers);
   for (const auto& member : members) ASSERT_NE(member, nullptr);
   auto records_added = [&members] {
     std::vector<double> added;
