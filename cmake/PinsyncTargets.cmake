@@ -51,8 +51,12 @@ endfunction()
 
 # pinsync_test(NAME <name> TIER unit|integration|e2e SOURCES ... [DEPS ...] [TIMEOUT s])
 # One GoogleTest executable, its tests registered individually with ctest and labelled by tier.
+# Not built when its tier is not in PINSYNC_TEST_TIERS (guard later uses with if(TARGET ...)).
 function(pinsync_test)
   cmake_parse_arguments(A "" "NAME;TIER;TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  if(NOT A_TIER IN_LIST PINSYNC_TEST_TIERS)
+    return()
+  endif()
   if(NOT A_TIMEOUT)
     set(A_TIMEOUT 120)
   endif()
