@@ -285,6 +285,14 @@ bool DeliveryEngine::TryStartOne(ListState& list, Job& job, SteadyTime now,
   AccountState& account = Account(list.key.ad_account_id);
   if (account.held && (account.probe_in_flight || now < account.probe_at)) return false;
   if (!account.bucket.TryAcquire(now)) return false;
+  if (job.ready[*pick].step == Step::kUpdate) {
+    std::vector<size_t> sendable;
+    for (size_t i = *pick; i < job.ready.size(); ++i) {
+      const Work& w = job.ready[i];
+      if (w.step == Step::kUpdate && w.not_before <= now) sendable.push_back(i);
+    }
+    pick = PickUpdate(job, sendable);
+  }
   if (account.held) account.probe_in_flight = true;
   Work next = std::move(job.ready[*pick]);
   job.ready.erase(job.ready.begin() + static_cast<std::ptrdiff_t>(*pick));
@@ -436,6 +444,27 @@ void DeliveryEngine::AppendFullestFirst(Job& job, std::vector<Work> updates) {
     return a.records.size() > b.records.size();
   });
   for (Work& work : updates) job.ready.push_back(std::move(work));
+}
+
+size_t DeliveryEngine::PickUpdate(Job& job, const std::vector<size_t>& sendable) const {
+  // A full request is the best use of a turn: partial ones wait, and fill meanwhile. When none
+  // is full, waiting only makes a partial request later, not fewer requests: the list's turns
+  // come at the pace of the budget whatever they carry. So the partial request passed over most
+  // goes (then the fullest), and a few REMOVEs never wait for the batch's end behind a stream of
+  // partial ADD requests.
+  auto full = [&](const Work& w) { return w.records.size() >= api_.max_records_per_request; };
+  size_t best = sendable.front();
+  auto key = [&](size_t i) {
+    const Work& w = job.ready[i];
+    return std::tuple(full(w), full(w) ? 0 : w.passed_over, w.records.size());
+  };
+  for (size_t i : sendable) {
+    if (key(i) > key(best)) best = i;
+  }
+  for (size_t i : sendable) {
+    if (i != best && !full(job.ready[i])) ++job.ready[i].passed_over;
+  }
+  return best;
 }
 
 void DeliveryEngine::CreateOrSkip(Job& job) {

@@ -84,14 +84,18 @@ void DeliveryEngine::Acknowledged(Job& job, const Work& work) {
 
 void DeliveryEngine::MergeIntoStarted(Job& job, aggregate::Batch later) {
   UnsentRecords unsent;
+  int adds_passed_over = 0, removes_passed_over = 0;  // the turns they waited are kept
   std::deque<Work> kept;  // look-ups, audience steps, retries: as they were
   for (Work& work : job.ready) {
     if (!Unsent(job, work)) {
       kept.push_back(std::move(work));
       continue;
     }
-    auto& pool = work.op == MembershipOp::kAdd ? unsent.adds : unsent.removes;
+    const bool add = work.op == MembershipOp::kAdd;
+    auto& pool = add ? unsent.adds : unsent.removes;
     pool.insert(pool.end(), work.records.begin(), work.records.end());
+    int& passed_over = add ? adds_passed_over : removes_passed_over;
+    passed_over = std::max(passed_over, work.passed_over);
   }
   job.ready = std::move(kept);
   job.merged_ids.push_back(later.id);
@@ -113,6 +117,8 @@ void DeliveryEngine::MergeIntoStarted(Job& job, aggregate::Batch later) {
                                          api_.max_request_bytes, UpdateBodyOverhead())) {
       for (uint32_t& i : chunk) i = pool[i];
       planned.push_back(MakeWork(Step::kUpdate, op, std::move(chunk)));
+      planned.back().passed_over =
+          op == MembershipOp::kAdd ? adds_passed_over : removes_passed_over;
     }
   };
   plan(MembershipOp::kAdd, unsent.adds);

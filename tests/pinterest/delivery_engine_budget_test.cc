@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "pinsync/pinterest/batch_merge.h"
 #include "pinsync/pinterest/delivery_engine.h"
@@ -266,6 +268,56 @@ TEST(DeliveryEngineBudgetTest, AMembersShareOfTheGroupBudgetLimitsItsRequests) {
     EXPECT_LE(in_window, 30u + 1u);  // the rate plus a burst of 1 (three seconds' worth)
   }
   EXPECT_LE(times.size(), 64u);
+}
+
+// Many slow lists on one budget: every turn of a list carries a partial ADD request. A REMOVE
+// that is partial too must not wait behind them until the batch ends (half of
+// retry_max_duration: hours): a user who left would stay on the list all that time.
+TEST(DeliveryEngineBudgetTest, APartialRemoveTakesATurnFromPartialAddsInsteadOfWaitingForTheBatch) {
+  config::Config c = FakeConfig();
+  c.pinterest.requests_per_minute = 60;  // 1/s: the list's turns come at the budget's pace
+  c.pinterest.max_records_per_request = 100;
+  c.pinterest.retry_max_duration = std::chrono::hours(1);  // the batch keeps taking later ones
+  EngineHarness h(c);
+  const std::string vip = h.pinterest().AddList("111", "vip-EMAIL");
+  h.pinterest().audiences["111"].push_back({"1", "vip", vip});
+  std::map<std::string, SteadyTime> removed_at;  // record -> when its REMOVE was submitted
+  Duration latest_remove{};
+  size_t removes_sent = 0;
+  h.pinterest().fault = [&](const HttpRequest& r) -> std::optional<HttpResponse> {
+    if (!IsPatch(r) || r.body.find("\"REMOVE\"") == std::string::npos) return std::nullopt;
+    for (const auto& [hex, at] : removed_at) {
+      if (r.body.find(hex) == std::string::npos) continue;
+      latest_remove = std::max(latest_remove, h.clock().Now() - at);
+      ++removes_sent;
+    }
+    return std::nullopt;
+  };
+  h.Start();
+  // 40 s of a stream of 50 adds a second and, from the fifth second, one remove a second of a
+  // member added five seconds earlier (acknowledged long since).
+  std::set<std::string> expected;
+  for (uint64_t second = 0; second < 40; ++second) {
+    std::vector<aggregate::BatchRecord> removes;
+    if (second >= 5) {
+      removes = Records(1000 + (second - 5) * 50, 1);
+      removed_at[removes[0].id.Hex()] = h.clock().Now();
+      expected.erase(removes[0].id.Hex());
+    }
+    auto adds = Records(1000 + second * 50, 50);
+    for (const auto& r : adds) expected.insert(r.id.Hex());
+    auto batch = MakeBatch(1 + second, "111", "vip", ListType::kEmail, adds, removes);
+    batch.opened_at = h.clock().Now();
+    h.engine().Submit(std::move(batch));
+    h.Turns(20, milliseconds(50));  // a second
+  }
+  h.Turns(400, milliseconds(50));
+  EXPECT_EQ(h.engine().queued_batches(), 0u);
+  EXPECT_EQ(h.pinterest().FindList("111", "vip-EMAIL")->members, expected);
+  EXPECT_EQ(removes_sent, 35u);
+  // Partial ADD and REMOVE requests take turns: a remove waits a couple of turns, not for the
+  // batch's end (40 s here).
+  EXPECT_LE(latest_remove, seconds(5));
 }
 
 }  // namespace

@@ -100,6 +100,9 @@ class DeliveryEngine {
     int attempts = 0;
     int unauthorized = 0;
     bool counted_unanswered = false;  // its records count in Job::unanswered (since first sent)
+    // kUpdate not full: how many of the list's turns another update took while it waited
+    // (PickUpdate). Kept when the unsent records are planned again.
+    int passed_over = 0;
     SteadyTime not_before{};
   };
 
@@ -167,6 +170,10 @@ class DeliveryEngine {
   void ProceedWithList(ListState& list, Job& job);
   // Planned update requests join the batch's ready work, the fullest first.
   static void AppendFullestFirst(Job& job, std::vector<Work> updates);
+  // Which of the list's sendable updates takes its turn (`sendable`: indexes into job.ready):
+  // a full request if there is one, else the partial one passed over most often. Counts the
+  // turn against every partial one left waiting.
+  size_t PickUpdate(Job& job, const std::vector<size_t>& sendable) const;
   void CreateOrSkip(Job& job);
   bool TryStartOne(ListState& list, Job& job, SteadyTime now, const std::string& token);
   void StartWork(ListState& list, Job& job, Work work, const std::string& token);
