@@ -203,6 +203,7 @@ void DeliveryEngine::Pump() {
   }
   const std::string* token = tokens_.Current();
   if (token == nullptr) return;  // waiting for a refresh, or held: nothing may go out
+  CountOpenClaims();
   const size_t max_in_flight = static_cast<size_t>(std::max(1, api_.max_concurrent_requests));
   // Oldest waiting change first: in each round every list may start one request, the list whose
   // head batch holds the oldest change that has not had a turn yet going first (Job::

@@ -59,8 +59,18 @@ bool DeliveryEngine::AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now
       ++i;
       continue;
     }
-    const ClaimStatus status =
-        registry_->Claim(list.key.ad_account_id, job.target.list_name, work.gone_list_id);
+    AccountState& account = Account(list.key.ad_account_id);
+    ClaimStatus status = ClaimStatus::kWaiting;
+    if (work.claim_open || account.open_claims < ClaimCapacity(account, now)) {
+      status = registry_->Claim(list.key.ad_account_id, job.target.list_name, work.gone_list_id);
+      const bool open = status == ClaimStatus::kPending || status == ClaimStatus::kWon ||
+                        status == ClaimStatus::kWonTakingOver;
+      if (open && !work.claim_open) ++account.open_claims;
+      work.claim_open = open;
+    } else if (auto entry = registry_->Find(list.key.ad_account_id, job.target.list_name);
+               entry && entry->list_id != work.gone_list_id) {
+      status = ClaimStatus::kSettled;  // created by another member meanwhile
+    }
     if (status == ClaimStatus::kWonTakingOver && !job.takeover_rechecked) {
       // The member it takes over from may have created the list or audience before it
       // stopped: look again (by name, or the list's audience) before creating.
@@ -115,6 +125,8 @@ bool DeliveryEngine::AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now
         continue;
       }
     }
+    // Not this member's to create now (another holds the claim, or it is on its way).
+    job.takeover_rechecked = false;
     if (now >= job.next_wait_log) {
       job.next_wait_log = now + kWaitLogEvery;
       spdlog::info(
@@ -128,7 +140,31 @@ bool DeliveryEngine::AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now
   return advanced;
 }
 
-bool DeliveryEngine::StillClaimed(const ListState& list, const Job& job, Work& work) {
+int DeliveryEngine::ClaimCapacity(const AccountState& account, SteadyTime now) const {
+  const double half_window_s = std::chrono::duration<double>(api_.request_timeout).count() / 2;
+  const double requests =
+      account.bucket.tokens(now) + account.bucket.requests_per_minute() / 60.0 * half_window_s;
+  return std::max(1, static_cast<int>(requests / 2));
+}
+
+bool DeliveryEngine::OpensClaim(const Work& work) {
+  return (work.step == Step::kClaim && work.claim_open) || work.step == Step::kCreateList ||
+         work.step == Step::kCreateAudience || (work.recheck && IsLookup(work));
+}
+
+void DeliveryEngine::CountOpenClaims() {
+  if (registry_ == nullptr) return;
+  for (auto& [id, account] : accounts_) account.open_claims = 0;
+  for (auto& [key, list] : lists_) {
+    for (const auto& job : list.jobs) {
+      for (const Work& work : job->ready) {
+        if (OpensClaim(work)) ++Account(key.ad_account_id).open_claims;
+      }
+    }
+  }
+}
+
+bool DeliveryEngine::StillClaimed(const ListState& list, Job& job, Work& work) {
   if (registry_ == nullptr) return true;
   if (work.step != Step::kCreateList && work.step != Step::kCreateAudience) return true;
   const ClaimStatus status =
@@ -143,6 +179,8 @@ bool DeliveryEngine::StillClaimed(const ListState& list, const Job& job, Work& w
       registry_->member_id(), job.target.list_name, list.key.ad_account_id);
   work.claim_for = work.step;
   work.step = Step::kClaim;
+  work.claim_open = false;
+  job.takeover_rechecked = false;  // a later take-over looks the name up again
   return false;
 }
 

@@ -253,5 +253,53 @@ TEST(DeliveryEngineRegistryTest, ACreateWhoseAnswerIsLostAndLandsLateLeavesNoTwi
   EXPECT_EQ(list->members.size(), 30u) << "every member's records reached the one list";
 }
 
+// A first deployment on a tight budget: three members meet 60 new audiences at once, each with
+// a third of 120 requests a minute (two creates per list: 3 minutes of the group's budget). A
+// member claims a name only when it could send the creates within the claim's create window;
+// claiming everything at once let most windows pass while the creates waited for the budget,
+// and each such list waited for a take-over (a claim timeout) before it was created.
+TEST(DeliveryEngineRegistryTest, ManyNewListsOnATightBudgetAreCreatedWithoutTakeOvers) {
+  constexpr int kNewLists = 60;
+  config::Config config = FakeConfig();
+  config.pinterest.requests_per_minute = 120;
+  config.pinterest.request_timeout = std::chrono::milliseconds(10000);  // the create window
+  config.pipeline.handoff_margin = std::chrono::milliseconds(1000);
+  config.pinterest.retry_max_duration = std::chrono::hours(1);
+  FakePinterest pinterest;
+  SharedRegistryLog log;
+  std::vector<std::unique_ptr<Member>> members;
+  for (int m = 0; m < 3; ++m) {
+    members.push_back(std::make_unique<Member>("m" + std::to_string(m), pinterest, log, config));
+    members.back()->harness.Start(&members.back()->registry);
+    members.back()->harness.engine().SetBudgetShare(1.0 / 3);
+    for (int a = 0; a < kNewLists; ++a) {
+      members.back()->harness.engine().Submit(
+          MakeBatch(static_cast<uint64_t>(a + 1), "111", "aud" + std::to_string(a),
+                    ListType::kEmail, Records(static_cast<uint64_t>(m * 100000 + a * 100), 10)));
+    }
+  }
+  RunTogether(members, kNewLists, 60000, milliseconds(50));  // up to 50 minutes
+  for (auto& m : members) {
+    EXPECT_EQ(m->outcomes.size(), static_cast<size_t>(kNewLists));
+    for (auto& [outcome, batch] : m->outcomes) {
+      EXPECT_EQ(outcome.status, DeliveryStatus::kAcknowledged) << outcome.detail;
+    }
+  }
+  for (int a = 0; a < kNewLists; ++a) {
+    const std::string name = "aud" + std::to_string(a) + "-EMAIL";
+    EXPECT_EQ(CountNamed(pinterest.lists["111"], name), 1u) << "no twin list: " << name;
+  }
+  EXPECT_EQ(pinterest.audiences["111"].size(), static_cast<size_t>(kNewLists));
+  size_t take_overs = 0;
+  for (const auto& r : log.records) {
+    take_overs += r.type == registry::RecordType::kClaim && r.basis.starts_with("after:");
+  }
+  EXPECT_EQ(take_overs, 0u);
+  // 120 creates and 180 updates at 120 a minute: 2.5 minutes, and some slack for the turns the
+  // members' shares leave unused while one waits for another's creates.
+  const Duration took = members.front()->harness.clock().Now() - SteadyTime{};
+  EXPECT_LE(took, std::chrono::minutes(5));
+}
+
 }  // namespace
 }  // namespace pinsync::pinterest

@@ -100,6 +100,9 @@ class DeliveryEngine {
     int attempts = 0;
     int unauthorized = 0;
     bool counted_unanswered = false;  // its records count in Job::unanswered (since first sent)
+    // kClaim: this member asked to create the name and may be about to (its claim won, or on
+    // its way through the registry); counts against ClaimCapacity.
+    bool claim_open = false;
     // kUpdate not full: how many of the list's turns another update took while it waited
     // (PickUpdate). Kept when the unsent records are planned again.
     int passed_over = 0;
@@ -134,7 +137,10 @@ class DeliveryEngine {
     bool relocating = false;       // its list was deleted (404): resolve by name or create again
     std::string gone_list_id;      // while relocating: the deleted list's id
     SteadyTime next_wait_log{};    // kClaim: when "waiting for another member" may be logged again
-    bool takeover_rechecked = false;  // looked the name up again after taking over a claim
+    // Looked the name up again since this member last took a claim over. Cleared whenever the
+    // member stops holding the claim (another holds it, or its create window passed): the next
+    // take-over must look again, since the name may have been created meanwhile.
+    bool takeover_rechecked = false;
     std::vector<aggregate::BatchRecord> refused_list_full;  // ADDs not sent: the list is full
   };
 
@@ -160,6 +166,9 @@ class DeliveryEngine {
     // The job whose work is paging through the account's lists / audiences; others wait for it.
     const Job* list_sweeper = nullptr;
     const Job* audience_sweeper = nullptr;
+    // With the registry: creates this member may have to send soon (open claims, creates and
+    // take-over look-ups not sent yet), counted at each Pump. See ClaimCapacity.
+    int open_claims = 0;
   };
   enum class Lookup : uint8_t { kSend, kWait, kAnswered };
 
@@ -203,7 +212,14 @@ class DeliveryEngine {
   bool AdvanceLocalSteps(ListState& list, Job& job, SteadyTime now);
   // A create about to be sent: true unless another member took the name's claim over from this
   // one (it was slower than the claim timeout); then the work waits as a claim again.
-  bool StillClaimed(const ListState& list, const Job& job, Work& work);
+  bool StillClaimed(const ListState& list, Job& job, Work& work);
+  // How many names this member may hold claims for at once in an account: as many as its share
+  // of the budget lets it create (two requests each) within half the claim's create window.
+  // Claiming more would let windows pass while the creates wait for the budget, and each such
+  // name wait for a take-over.
+  int ClaimCapacity(const AccountState& account, SteadyTime now) const;
+  static bool OpensClaim(const Work& work);
+  void CountOpenClaims();
   // The list and its audience are ready: tell the other members.
   void PublishIfProvisioned(const ListState& list, const Job& job);
   void AudienceResolved(ListState& list, Job& job);
