@@ -59,7 +59,8 @@ SyncPipeline::SyncPipeline(const config::Config& config, const Clock& clock,
       stats_(stats.connector),
       decoders_(config, stats.decoder),
       normalizer_(config.identifiers.hash_algorithm, stats.identity),
-      aggregator_(aggregate::BatchingPolicyFrom(config), clock),
+      aggregator_(aggregate::BatchingPolicyFrom(config), clock,
+                  aggregate::PooledBytesFor(config.pipeline.max_buffered_records)),
       audiences_(config.metrics.max_audience_series, stats.registry) {}
 
 SyncPipeline::~SyncPipeline() = default;
