@@ -21,8 +21,6 @@ constexpr config::Millis kLongestMaxAge{100LL * 365 * 24 * 3600 * 1000};  // 100
 }  // namespace
 
 struct AudienceAggregator::OpenBatch {
-  explicit OpenBatch(HugePagePool* pool) : records(pool) {}
-
   ListKey key;
   std::string audience_name;
   uint64_t open_sequence = 0;
@@ -39,11 +37,8 @@ BatchingPolicyFn BatchingPolicyFrom(const config::Config& config) {
   return [config](const std::string& audience_id) { return config.BatchingFor(audience_id); };
 }
 
-AudienceAggregator::AudienceAggregator(BatchingPolicyFn policy, const Clock& clock,
-                                       size_t pooled_bytes)
-    : policy_(std::move(policy)),
-      clock_(clock),
-      pool_(pooled_bytes > 0 ? std::make_unique<HugePagePool>(pooled_bytes) : nullptr) {}
+AudienceAggregator::AudienceAggregator(BatchingPolicyFn policy, const Clock& clock)
+    : policy_(std::move(policy)), clock_(clock) {}
 
 AudienceAggregator::~AudienceAggregator() = default;
 
@@ -57,7 +52,7 @@ AudienceAggregator::OpenBatch& AudienceAggregator::FindOrOpen(const ListKey& key
     return *last_batch_;
   }
   const config::BatchingConfig policy = policy_(key.audience_id);
-  auto batch = std::make_unique<OpenBatch>(pool_.get());
+  auto batch = std::make_unique<OpenBatch>();
   batch->key = key;
   batch->audience_name = std::string(audience_name);
   batch->open_sequence = next_open_sequence_++;
@@ -223,10 +218,6 @@ size_t AudienceAggregator::DropPartition(PartitionId partition) {
   buffered_records_ -= dropped;
   counters_.records_dropped += dropped;
   return dropped;
-}
-
-HugePagePoolStats AudienceAggregator::pool_stats() const {
-  return pool_ != nullptr ? pool_->stats() : HugePagePoolStats{};
 }
 
 size_t AudienceAggregator::buffered_bytes() const {

@@ -1,6 +1,5 @@
 #include "pinsync/aggregate/record_set.h"
 
-#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cstring>
@@ -70,24 +69,10 @@ bool RecordSet::IndexEq::operator()(uint32_t position, const HashedId& id) const
   return e.length == id.length && e.bytes == id.bytes;
 }
 
-RecordSet::RecordSet() : RecordSet(nullptr) {}
-
-RecordSet::RecordSet(HugePagePool* pool) : source_{pool}, index_(MakeIndex()) {}
-
-RecordSet::~RecordSet() { FreeChunksFrom(0); }
+RecordSet::RecordSet() : index_(MakeIndex()) {}
 
 RecordSet::Index RecordSet::MakeIndex() {
-  return Index(0, IndexHash{this}, IndexEq{this}, CountingAllocator<uint32_t>(&memory_, source_));
-}
-
-void RecordSet::FreeChunksFrom(size_t first) {
-  for (size_t i = first; i < chunks_.size(); ++i) {
-    const size_t n = ChunkSize(i);
-    source_.Deallocate(chunks_[i], n * sizeof(RecordEntry));
-    memory_.Freed(n * sizeof(RecordEntry));
-    capacity_ -= n;
-  }
-  chunks_.resize(std::min(first, chunks_.size()));
+  return Index(0, IndexHash{this}, IndexEq{this}, CountingAllocator<uint32_t>(&memory_));
 }
 
 const RecordEntry& RecordSet::At(uint32_t position) const {
@@ -104,8 +89,7 @@ RecordEntry& RecordSet::At(uint32_t position) {
 RecordEntry& RecordSet::Append() {
   if (size_ == capacity_) {
     const size_t n = ChunkSize(chunks_.size());
-    // Entries are written before they are read: no construction needed (trivial type).
-    chunks_.push_back(static_cast<RecordEntry*>(source_.Allocate(n * sizeof(RecordEntry))));
+    chunks_.push_back(std::make_unique_for_overwrite<RecordEntry[]>(n));
     capacity_ += n;
     memory_.Allocated(n * sizeof(RecordEntry));
   }
@@ -168,8 +152,10 @@ size_t RecordSet::DropPartition(PartitionId partition) {
   size_t needed_chunks = 0;
   size_t covered = 0;
   while (covered < size_) covered += ChunkSize(needed_chunks++);
-  FreeChunksFrom(needed_chunks);
+  chunks_.resize(needed_chunks);
   chunks_.shrink_to_fit();
+  memory_.Freed((capacity_ - covered) * sizeof(RecordEntry));
+  capacity_ = covered;
   index_ = MakeIndex();
   index_.reserve(size_);
   for (uint32_t i = 0; i < size_; ++i) index_.insert(i);
@@ -177,11 +163,11 @@ size_t RecordSet::DropPartition(PartitionId partition) {
 }
 
 size_t RecordSet::allocated_bytes() const {
-  return memory_.current + chunks_.capacity() * sizeof(RecordEntry*);
+  return memory_.current + chunks_.capacity() * sizeof(std::unique_ptr<RecordEntry[]>);
 }
 
 size_t RecordSet::peak_allocated_bytes() const {
-  return memory_.peak + chunks_.capacity() * sizeof(RecordEntry*);
+  return memory_.peak + chunks_.capacity() * sizeof(std::unique_ptr<RecordEntry[]>);
 }
 
 }  // namespace pinsync::aggregate

@@ -59,8 +59,7 @@ SyncPipeline::SyncPipeline(const config::Config& config, const Clock& clock,
       stats_(stats.connector),
       decoders_(config, stats.decoder),
       normalizer_(config.identifiers.hash_algorithm, stats.identity),
-      aggregator_(aggregate::BatchingPolicyFrom(config), clock,
-                  aggregate::PooledBytesFor(config.pipeline.max_buffered_records)),
+      aggregator_(aggregate::BatchingPolicyFrom(config), clock),
       audiences_(config.metrics.max_audience_series, stats.registry) {}
 
 SyncPipeline::~SyncPipeline() = default;

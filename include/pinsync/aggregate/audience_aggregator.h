@@ -8,11 +8,9 @@
 // opened, and every method that returns batches first returns the ones already sealed by the
 // size trigger, so a later change never overtakes an earlier one of the same list.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,7 +21,6 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "pinsync/aggregate/batch.h"
-#include "pinsync/aggregate/huge_page_pool.h"
 #include "pinsync/aggregate/record_set.h"
 #include "pinsync/common/clock.h"
 #include "pinsync/common/model.h"
@@ -59,20 +56,9 @@ struct AggregatorCounters {
   uint64_t batches_discarded = 0;  // left empty by DropPartition
 };
 
-// The huge-page pool for an aggregator that holds up to `max_buffered_records` records: a
-// record costs at most 64 bytes (record_set.h), plus room for the index arrays the pool keeps
-// for reuse and the unused ends of regions. Past it, record sets use the heap.
-inline size_t PooledBytesFor(size_t max_buffered_records) {
-  constexpr size_t kPooledBytesPerRecord = 80;
-  const size_t most = std::numeric_limits<size_t>::max() / kPooledBytesPerRecord;
-  return std::min(max_buffered_records, most) * kPooledBytesPerRecord;
-}
-
 class AudienceAggregator {
  public:
-  // With `pooled_bytes` > 0, record sets take their memory from a HugePagePool of at most that
-  // many bytes (then from the heap); with 0, from the heap.
-  AudienceAggregator(BatchingPolicyFn policy, const Clock& clock, size_t pooled_bytes = 0);
+  AudienceAggregator(BatchingPolicyFn policy, const Clock& clock);
   ~AudienceAggregator();
   AudienceAggregator(const AudienceAggregator&) = delete;
   AudienceAggregator& operator=(const AudienceAggregator&) = delete;
@@ -105,8 +91,6 @@ class AudienceAggregator {
   // batches are due now.
   std::optional<SteadyTime> NextDeadline() const;
   const AggregatorCounters& counters() const { return counters_; }
-  // Zero without a pool.
-  HugePagePoolStats pool_stats() const;
   // Calls `visit(key, records, opened_at)` for every buffered batch (open or sealed), for the
   // per-audience pending gauges: one call per list, never per record.
   void ForEachBuffered(const std::function<void(const ListKey&, size_t, SteadyTime)>& visit) const;
@@ -124,7 +108,6 @@ class AudienceAggregator {
 
   BatchingPolicyFn policy_;
   const Clock& clock_;
-  std::unique_ptr<HugePagePool> pool_;  // declared before the batches, which return memory to it
   absl::flat_hash_map<ListKey, std::unique_ptr<OpenBatch>> open_;
   std::vector<std::unique_ptr<OpenBatch>> sealed_;  // full, in sealing order
   DeadlineQueue deadlines_;                         // open batches by flush deadline

@@ -18,13 +18,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <new>
+#include <memory>
 #include <vector>
 
 #include <absl/container/flat_hash_set.h>
 
 #include "pinsync/aggregate/batch.h"
-#include "pinsync/aggregate/huge_page_pool.h"
 #include "pinsync/common/model.h"
 
 namespace pinsync::aggregate {
@@ -58,42 +57,24 @@ struct MemoryCounter {
   void Freed(size_t n) { current -= n; }
 };
 
-// Where a RecordSet's memory comes from: a HugePagePool, or the heap if there is none.
-struct RecordMemory {
-  HugePagePool* pool = nullptr;
-
-  void* Allocate(size_t bytes) const {
-    return pool != nullptr ? pool->Allocate(bytes) : ::operator new(bytes);
-  }
-  void Deallocate(void* p, size_t bytes) const {
-    if (pool != nullptr) {
-      pool->Deallocate(p, bytes);
-    } else {
-      ::operator delete(p, bytes);
-    }
-  }
-};
-
 // Allocator that reports what it hands out to a MemoryCounter, so memory per record is measured
 // exactly rather than estimated from capacities.
 template <class T>
 struct CountingAllocator {
   using value_type = T;
   MemoryCounter* counter = nullptr;
-  RecordMemory memory;
 
-  CountingAllocator(MemoryCounter* c, RecordMemory m) : counter(c), memory(m) {}
+  explicit CountingAllocator(MemoryCounter* c) : counter(c) {}
   template <class U>
-  CountingAllocator(const CountingAllocator<U>& other)  // NOLINT
-      : counter(other.counter), memory(other.memory) {}
+  CountingAllocator(const CountingAllocator<U>& other) : counter(other.counter) {}  // NOLINT
 
   T* allocate(size_t n) {
     counter->Allocated(n * sizeof(T));
-    return static_cast<T*>(memory.Allocate(n * sizeof(T)));
+    return std::allocator<T>().allocate(n);
   }
   void deallocate(T* p, size_t n) {
     counter->Freed(n * sizeof(T));
-    memory.Deallocate(p, n * sizeof(T));
+    std::allocator<T>().deallocate(p, n);
   }
   template <class U>
   friend bool operator==(const CountingAllocator& a, const CountingAllocator<U>& b) {
@@ -103,10 +84,7 @@ struct CountingAllocator {
 
 class RecordSet {
  public:
-  RecordSet();  // memory from the heap
-  // Memory from `pool` (null: the heap), which must outlive this set.
-  explicit RecordSet(HugePagePool* pool);
-  ~RecordSet();
+  RecordSet();
   // The index's hash functor points back at this object: neither copyable nor movable.
   RecordSet(const RecordSet&) = delete;
   RecordSet& operator=(const RecordSet&) = delete;
@@ -152,11 +130,8 @@ class RecordSet {
   RecordEntry& Append();
   Index MakeIndex();
 
-  void FreeChunksFrom(size_t first);
-
-  RecordMemory source_;
-  std::vector<RecordEntry*> chunks_;  // each from source_, ChunkSize(i) entries
-  size_t capacity_ = 0;               // entries allocated across chunks
+  std::vector<std::unique_ptr<RecordEntry[]>> chunks_;
+  size_t capacity_ = 0;  // entries allocated across chunks
   uint32_t size_ = 0;
   size_t adds_ = 0;
   MemoryCounter memory_;  // chunks and index; declared before index_, which points at it
