@@ -39,8 +39,7 @@ TEST(Utf8, RejectsInvalidText) {
   EXPECT_FALSE(IsValidUtf8("\xe2\x28\xa1"));
 }
 
-}  // namespace
-// The ASCII fast paths skip 32 and 8 bytes at a time: a bad or multi-byte sequence must be
+// The ASCII fast path skips 8 bytes at a time: a bad or multi-byte sequence must be
 // seen wherever it falls relative to those blocks.
 TEST(Utf8, ChecksEveryPositionOfLongText) {
   const std::string ascii(100, 'a');
@@ -56,4 +55,5 @@ TEST(Utf8, ChecksEveryPositionOfLongText) {
   }
 }
 
+}  // namespace
 }  // namespace pinsync::decode
