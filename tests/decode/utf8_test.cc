@@ -39,5 +39,21 @@ TEST(Utf8, RejectsInvalidText) {
   EXPECT_FALSE(IsValidUtf8("\xe2\x28\xa1"));
 }
 
+// The ASCII fast path skips 8 bytes at a time: a bad or multi-byte sequence must be
+// seen wherever it falls relative to those blocks.
+TEST(Utf8, ChecksEveryPositionOfLongText) {
+  const std::string ascii(100, 'a');
+  for (size_t i = 0; i < ascii.size(); ++i) {
+    std::string stray = ascii;
+    stray[i] = '\x80';
+    EXPECT_FALSE(IsValidUtf8(stray)) << "stray continuation byte at " << i;
+    std::string accented = ascii;
+    accented.replace(i, 1, "\xc3\xa9");
+    EXPECT_TRUE(IsValidUtf8(accented)) << "two-byte sequence at " << i;
+    std::string cut = ascii.substr(0, i) + "\xc3";
+    EXPECT_FALSE(IsValidUtf8(cut)) << "truncated sequence at the end, " << i << " bytes in";
+  }
+}
+
 }  // namespace
 }  // namespace pinsync::decode

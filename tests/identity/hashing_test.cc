@@ -4,10 +4,12 @@
 
 #include "pinsync/identity/hashing.h"
 
+#include <cstring>
 #include <initializer_list>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include "identity/known_hashes.h"
 
@@ -169,6 +171,39 @@ TEST(ParseSha256Hex, RejectsWrongLengthOrNonHex) {
            std::string(64, 'z'),
        }) {
     EXPECT_EQ(HashHex(bad), "rejected:invalid_hash") << "[" << bad << "]";
+  }
+}
+
+TEST(HashMaid, EveryPositionChecksItsCharacterClass) {
+  const std::string valid = "6d92078a-8246-4ba4-ae5b-76104861e7dc";
+  // Bytes next to the hex ranges, and ones that `| 0x20` would turn into hex or a dash.
+  for (char bad : {'/', ':', '@', 'G', '`', 'g', '&', '\x8d', '\xe1', '\r', '\x10', '\x19', '\0'}) {
+    for (size_t i = 0; i < valid.size(); ++i) {
+      std::string id = valid;
+      id[i] = bad;
+      EXPECT_EQ(MaidHex(id), "rejected:invalid_maid") << "byte " << int(bad) << " at " << i;
+    }
+  }
+  for (size_t dash : {8, 13, 18, 23}) {
+    std::string id = valid;
+    id[dash] = 'a';
+    EXPECT_EQ(MaidHex(id), "rejected:invalid_maid") << "hex instead of the dash at " << dash;
+  }
+  EXPECT_NE(MaidHex("00000000-0000-0000-0000-000000000001"), "rejected:invalid_maid")
+      << "only the all-zero id is the opt-out";
+}
+
+TEST(Digest, Sha256MatchesOpenSslEvpAcrossBlockBoundaries) {
+  std::string text;
+  for (size_t length = 0; length <= 200; ++length) {
+    unsigned char expected[EVP_MAX_MD_SIZE];
+    unsigned int expected_length = 0;
+    ASSERT_EQ(
+        EVP_Digest(text.data(), text.size(), expected, &expected_length, EVP_sha256(), nullptr), 1);
+    const HashedId got = Digest(text, kSha256);
+    ASSERT_EQ(got.length, expected_length);
+    EXPECT_EQ(std::memcmp(got.bytes.data(), expected, expected_length), 0) << length << " bytes";
+    text.push_back(static_cast<char>('a' + length % 26));
   }
 }
 
