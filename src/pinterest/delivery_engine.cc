@@ -89,6 +89,20 @@ void DeliveryEngine::SetBudgetShare(double share) {
       "pinterest: this member's share of the group's budget is {:.0f}% ({:.0f} "
       "requests/min per ad account)",
       budget_share_ * 100, SharedRate());
+  // A registry claim's winner must send its look-up and creates within the create window
+  // (request_timeout): at a share this small it may not, and a new list then waits through
+  // take-over after take-over (no twin is made, but the list may never be created).
+  const double request_interval_s = SharedRate() > 0 ? 60.0 / SharedRate() : 0;
+  const double window_s = std::chrono::duration<double>(api_.request_timeout).count();
+  if (registry_ != nullptr && SharedRate() > 0 && window_s < 3 * request_interval_s) {
+    spdlog::warn(
+        "pinterest: pinterest.request_timeout ({:.1f} s) is shorter than three of this member's "
+        "requests at its share of the budget ({:.1f} s each): when it wins a registry claim it "
+        "may not send the creates within the claim's create window, and new lists may wait "
+        "indefinitely; raise pinterest.request_timeout, or pinterest.requests_per_minute if the "
+        "account allows it",
+        window_s, request_interval_s);
+  }
 }
 
 size_t DeliveryEngine::queued_batches() const {
