@@ -179,19 +179,21 @@ void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
     return;
   }
   ++counters_.messages;
-  auto event = decoders_.Decode(message.tp().topic, message.key(), message.value());
-  if (event.skipped()) {  // not about audiences (counted by the decoder stats): nothing to hold
+  decode::MembershipEvent& event = event_;  // reused: no strings allocated per message
+  const decode::DecodeStatus status =
+      decoders_.DecodeInto(message.tp().topic, message.key(), message.value(), event);
+  if (status.skipped()) {  // not about audiences (counted by the decoder stats): nothing to hold
     frontier_.Consumed(partition, message.offset());
     return;
   }
-  if (!event.ok()) {
-    DeadLetterMessage(message, partition, decode::Reason(event.error().code));
+  if (!status.ok()) {
+    DeadLetterMessage(message, partition, decode::Reason(status.error().code));
     frontier_.Consumed(partition, message.offset());
     return;
   }
   identity::NormalizedIdentifiers& ids = normalized_;  // reused: no vectors allocated per message
-  normalizer_.Normalize(event->identifiers, ids);
-  AudienceStats::Series& audience = audiences_.For(event->audience_id);
+  normalizer_.Normalize(event.identifiers, ids);
+  AudienceStats::Series& audience = audiences_.For(event.audience_id);
   if (ids.empty()) {
     audiences_.CountNotSynced(audience, ids.FirstInvalidReason());
     DeadLetterMessage(message, partition, ids.FirstInvalidReason());
@@ -200,15 +202,18 @@ void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
   }
   // Some identifiers were dropped, the rest go on: the dropped ones are not synced.
   if (ids.first_invalid) audiences_.CountNotSynced(audience, ids.FirstInvalidReason());
-  const std::string& account = config_.AdAccountFor(event->audience_id);
+  const std::string& account = config_.AdAccountFor(event.audience_id);
   for (ListType type : {ListType::kEmail, ListType::kMaid}) {
     const auto& hashes = ids.For(type);
     if (hashes.empty()) continue;
-    audiences_.CountChange(audience, type, event->op, hashes.size());
-    const aggregate::ListKey key{account, event->audience_id, type};
+    audiences_.CountChange(audience, type, event.op, hashes.size());
+    aggregate::ListKey& key = list_key_;  // reused: assigning keeps the strings' buffers
+    key.ad_account_id.assign(account);
+    key.audience_id.assign(event.audience_id);
+    key.list_type = type;
     for (const HashedId& id : hashes) {
       aggregate::HoldChange change =
-          aggregator_.Add(key, event->audience_name, id, event->op, partition, message.offset());
+          aggregator_.Add(key, event.audience_name, id, event.op, partition, message.offset());
       if (change.hold) frontier_.Hold(partition, *change.hold);
       if (change.release) frontier_.Release(partition, *change.release);
     }

@@ -270,7 +270,14 @@ Result<const AvroDecoder::CachedSchema*, DecodeError> AvroDecoder::SchemaFor(int
   }
 }
 
-DecodeResult AvroDecoder::Decode(std::string_view key, std::string_view value) {
+DecodeStatus AvroDecoder::DecodeInto(std::string_view key, std::string_view value,
+                                     MembershipEvent& event) {
+  DecodeResult result = DecodeFresh(key, value);
+  if (result.ok()) event = std::move(result.value());
+  return result.status();
+}
+
+DecodeResult AvroDecoder::DecodeFresh(std::string_view key, std::string_view value) {
   if (value.size() > max_message_bytes_ || key.size() > max_message_bytes_ - value.size()) {
     return Fail(DecodeErrc::kTooLarge,
                 "message key + value is " + std::to_string(key.size() + value.size()) +

@@ -38,12 +38,15 @@ class AvroDecoder final : public MessageDecoder {
               std::unique_ptr<SchemaSource> schemas, Sleep sleep = {});
   ~AvroDecoder() override;
 
-  DecodeResult Decode(std::string_view key, std::string_view value) override;
+  DecodeStatus DecodeInto(std::string_view key, std::string_view value,
+                          MembershipEvent& event) override;
 
   // Fetch attempts that failed because the registry was unavailable (health, tests).
   uint64_t registry_failures() const { return registry_failures_; }
 
  private:
+  // Builds a new event (this format parses a DOM, whose strings are copied out anyway).
+  DecodeResult DecodeFresh(std::string_view key, std::string_view value);
   struct CachedSchema;
   // The schema for id, fetched and held for as long as the registry is unavailable; an error
   // when the registry answered that the id is unknown or gave no usable schema.

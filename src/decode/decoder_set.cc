@@ -41,11 +41,18 @@ MessageDecoder& DecoderSet::For(std::string_view topic) {
   return it == by_topic_.end() ? *native_ : *it->second;
 }
 
+DecodeStatus DecoderSet::DecodeInto(std::string_view topic, std::string_view key,
+                                    std::string_view value, MembershipEvent& event) {
+  DecodeStatus status = For(topic).DecodeInto(key, value, event);
+  if (stats_ != nullptr) stats_->Count(status);
+  return status;
+}
+
 DecodeResult DecoderSet::Decode(std::string_view topic, std::string_view key,
                                 std::string_view value) {
-  DecodeResult result = For(topic).Decode(key, value);
-  if (stats_ != nullptr) stats_->Count(result);
-  return result;
+  MembershipEvent event;
+  const DecodeStatus status = DecodeInto(topic, key, value, event);
+  return DecodeResult(status, std::move(event));
 }
 
 }  // namespace pinsync::decode

@@ -50,7 +50,15 @@ EventDecoder::EventDecoder(size_t max_message_bytes, DecoderStats* stats)
 
 Result<MembershipEvent, DecodeError> EventDecoder::Decode(std::string_view key,
                                                           std::string_view value) const {
-  auto result = DecodeUncounted(key, value);
+  MembershipEvent event;
+  auto status = DecodeInto(key, value, event);
+  if (!status.ok()) return Unexpected{status.error()};
+  return event;
+}
+
+Status<DecodeError> EventDecoder::DecodeInto(std::string_view key, std::string_view value,
+                                             MembershipEvent& event) const {
+  auto result = DecodeUncounted(key, value, event);
   if (stats_ != nullptr) {
     if (result.ok()) {
       stats_->decoded.Increment();
@@ -61,8 +69,8 @@ Result<MembershipEvent, DecodeError> EventDecoder::Decode(std::string_view key,
   return result;
 }
 
-Result<MembershipEvent, DecodeError> EventDecoder::DecodeUncounted(std::string_view key,
-                                                                   std::string_view value) const {
+Status<DecodeError> EventDecoder::DecodeUncounted(std::string_view key, std::string_view value,
+                                                  MembershipEvent& event) const {
   if (value.size() > max_message_bytes_ || key.size() > max_message_bytes_ - value.size()) {
     return Fail(DecodeErrc::kTooLarge,
                 "message key + value is " + std::to_string(key.size() + value.size()) +
@@ -89,7 +97,7 @@ Result<MembershipEvent, DecodeError> EventDecoder::DecodeUncounted(std::string_v
   std::memcpy(buffer, value.data(), value.size());
   buffer[value.size()] = '\0';
 
-  MembershipEvent event;
+  event.Clear();
   EventFieldCollector collector(event.identifiers);
   rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(buffer);
   rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>> reader;
@@ -149,7 +157,7 @@ Result<MembershipEvent, DecodeError> EventDecoder::DecodeUncounted(std::string_v
   if (auto err = ReadOptionalString(f.audience_name, "audience_name", event.audience_name)) {
     return Unexpected{*err};
   }
-  if (event.audience_name.empty()) event.audience_name = event.audience_id;
+  if (event.audience_name.empty()) event.audience_name.assign(event.audience_id);
 
   if (f.ts.present()) {
     if (f.ts.kind != Kind::kNonNegativeInt) {
@@ -167,7 +175,7 @@ Result<MembershipEvent, DecodeError> EventDecoder::DecodeUncounted(std::string_v
                 "no identifier: identifiers needs a non-empty email, idfa, gaid, email_sha256 or "
                 "maid_sha256");
   }
-  return event;
+  return Ok{};
 }
 
 }  // namespace pinsync::decode

@@ -10,7 +10,7 @@ namespace {
 
 struct IdentifierKind {
   std::string_view name;
-  std::vector<std::string> RawIdentifiers::*list;
+  IdentifierValues RawIdentifiers::*list;
 };
 
 constexpr std::array<IdentifierKind, 5> kIdentifierKinds = {{
@@ -102,7 +102,7 @@ bool EventFieldCollector::OnMemberValue(Token token, std::string_view text, int6
       break;
     case Member::kIdentifiers:
       // A repeated "identifiers" replaces the earlier one entirely.
-      raw_ = RawIdentifiers{};
+      raw_.clear();
       fields_.identifiers_error.reset();
       if (token == Token::kObjectStart) {
         fields_.identifiers = EventFields::Identifiers::kObject;

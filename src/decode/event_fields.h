@@ -112,7 +112,7 @@ class EventFieldCollector {
   std::array<Frame, kMaxNestingDepth> frames_{};
   size_t depth_ = 0;  // open containers
   Member member_ = Member::kUnknown;
-  std::vector<std::string>* kind_list_ = nullptr;  // null: an identifier kind we do not know
+  IdentifierValues* kind_list_ = nullptr;  // null: an identifier kind we do not know
   std::string_view kind_name_;
 };
 

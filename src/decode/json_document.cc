@@ -49,7 +49,7 @@ Result<std::optional<std::string_view>, DecodeError> OptionalString(const rapidj
 }
 
 std::optional<DecodeError> AppendStrings(const rapidjson::Value* v, std::string_view name,
-                                         std::vector<std::string>& out) {
+                                         IdentifierValues& out) {
   if (v == nullptr || v->IsNull()) return std::nullopt;
   auto append = [&](const rapidjson::Value& item) -> std::optional<DecodeError> {
     auto text = OptionalString(&item, name);

@@ -12,6 +12,7 @@
 
 #include "pinsync/common/result.h"
 #include "pinsync/decode/decode_error.h"
+#include "pinsync/decode/membership_event.h"
 
 namespace pinsync::decode::json {
 
@@ -30,7 +31,7 @@ Result<std::optional<std::string_view>, DecodeError> OptionalString(const rapidj
 
 // Appends a string or each string of an array (empty strings dropped); absent or null adds none.
 std::optional<DecodeError> AppendStrings(const rapidjson::Value* v, std::string_view name,
-                                         std::vector<std::string>& out);
+                                         IdentifierValues& out);
 
 // obj[name] if obj is an object that has it, else null.
 const rapidjson::Value* Member(const rapidjson::Value* obj, std::string_view name);

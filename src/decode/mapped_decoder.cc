@@ -42,7 +42,7 @@ CompiledMapping::CompiledMapping(const config::FieldMapping& m)
       {"mapping.identifiers.email_sha256", &m.email_sha256},
       {"mapping.identifiers.maid_sha256", &m.maid_sha256},
   };
-  std::vector<std::string> RawIdentifiers::*const lists[] = {
+  IdentifierValues RawIdentifiers::*const lists[] = {
       &RawIdentifiers::email, &RawIdentifiers::idfa, &RawIdentifiers::gaid,
       &RawIdentifiers::email_sha256, &RawIdentifiers::maid_sha256};
   for (size_t i = 0; i < std::size(kinds); ++i) {
@@ -157,7 +157,14 @@ DecodeResult CompiledMapping::Read(const rapidjson::Value& root, std::string_vie
   return event;
 }
 
-DecodeResult MappedDecoder::Decode(std::string_view key, std::string_view value) {
+DecodeStatus MappedDecoder::DecodeInto(std::string_view key, std::string_view value,
+                                       MembershipEvent& event) {
+  DecodeResult result = DecodeFresh(key, value);
+  if (result.ok()) event = std::move(result.value());
+  return result.status();
+}
+
+DecodeResult MappedDecoder::DecodeFresh(std::string_view key, std::string_view value) {
   rapidjson::Document doc;
   if (auto err = json::ParseObject(key, value, max_message_bytes_, doc)) return Unexpected{*err};
   return mapping_.Read(doc, key);

@@ -33,7 +33,7 @@ class CompiledMapping {
   static Field Compile(std::string name, const std::string& pointer);
 
   Field audience_id_, audience_name_, user_id_, ts_, op_, member_;
-  std::vector<std::pair<Field, std::vector<std::string> RawIdentifiers::*>> identifiers_;
+  std::vector<std::pair<Field, IdentifierValues RawIdentifiers::*>> identifiers_;
   std::vector<std::string> add_values_, remove_values_;
 };
 
@@ -41,9 +41,12 @@ class MappedDecoder final : public MessageDecoder {
  public:
   MappedDecoder(const config::FieldMapping& mapping, size_t max_message_bytes)
       : mapping_(mapping), max_message_bytes_(max_message_bytes) {}
-  DecodeResult Decode(std::string_view key, std::string_view value) override;
+  DecodeStatus DecodeInto(std::string_view key, std::string_view value,
+                          MembershipEvent& event) override;
 
  private:
+  // Builds a new event (this format parses a DOM, whose strings are copied out anyway).
+  DecodeResult DecodeFresh(std::string_view key, std::string_view value);
   CompiledMapping mapping_;
   size_t max_message_bytes_;
 };

@@ -9,8 +9,11 @@ namespace pinsync::decode {
 class NativeDecoder final : public MessageDecoder {
  public:
   explicit NativeDecoder(size_t max_message_bytes) : decoder_(max_message_bytes) {}
-  DecodeResult Decode(std::string_view key, std::string_view value) override {
-    return DecodeResult::From(decoder_.Decode(key, value));
+  DecodeStatus DecodeInto(std::string_view key, std::string_view value,
+                          MembershipEvent& event) override {
+    auto status = decoder_.DecodeInto(key, value, event);
+    if (!status.ok()) return Unexpected{status.error()};
+    return {};
   }
 
  private:

@@ -31,14 +31,14 @@ std::optional<DecodeError> ReadEmails(const rapidjson::Value& root, RawIdentifie
                                      ids.email)) {
     return err;
   }
-  std::vector<std::string> context_emails;
+  IdentifierValues context_emails;
   if (auto err = json::AppendStrings(Member(Member(Member(&root, "context"), "traits"), "email"),
                                      "context.traits.email", context_emails)) {
     return err;
   }
-  for (std::string& email : context_emails) {
+  for (const std::string& email : context_emails) {
     if (std::find(ids.email.begin(), ids.email.end(), email) == ids.email.end()) {
-      ids.email.push_back(std::move(email));
+      ids.email.push_back(email);
     }
   }
   return std::nullopt;
@@ -56,16 +56,23 @@ std::optional<DecodeError> ReadAdvertisingId(const rapidjson::Value& root, RawId
   if (advertising_id.empty()) return std::nullopt;
   if (auto err = ReadString(device, "type", "context.device.type", type)) return err;
   if (type == "ios") {
-    ids.idfa.push_back(std::move(advertising_id));
+    ids.idfa.push_back(advertising_id);
   } else if (type == "android") {
-    ids.gaid.push_back(std::move(advertising_id));
+    ids.gaid.push_back(advertising_id);
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-DecodeResult SegmentDecoder::Decode(std::string_view key, std::string_view value) {
+DecodeStatus SegmentDecoder::DecodeInto(std::string_view key, std::string_view value,
+                                        MembershipEvent& event) {
+  DecodeResult result = DecodeFresh(key, value);
+  if (result.ok()) event = std::move(result.value());
+  return result.status();
+}
+
+DecodeResult SegmentDecoder::DecodeFresh(std::string_view key, std::string_view value) {
   rapidjson::Document doc;
   if (auto err = json::ParseObject(key, value, max_message_bytes_, doc)) return Unexpected{*err};
   const rapidjson::Value& root = doc;

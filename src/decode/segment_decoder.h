@@ -12,9 +12,12 @@ namespace pinsync::decode {
 class SegmentDecoder final : public MessageDecoder {
  public:
   explicit SegmentDecoder(size_t max_message_bytes) : max_message_bytes_(max_message_bytes) {}
-  DecodeResult Decode(std::string_view key, std::string_view value) override;
+  DecodeStatus DecodeInto(std::string_view key, std::string_view value,
+                          MembershipEvent& event) override;
 
  private:
+  // Builds a new event (this format parses a DOM, whose strings are copied out anyway).
+  DecodeResult DecodeFresh(std::string_view key, std::string_view value);
   size_t max_message_bytes_;
 };
 

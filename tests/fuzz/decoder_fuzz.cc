@@ -1,5 +1,7 @@
 // Fuzzes EventDecoder::Decode: any bytes must yield an event or a typed error (never a crash, a
 // sanitizer report or an exception), and what it returns must satisfy the contract's invariants.
+// DecodeInto (the consumer thread's path) decodes every input into one event reused across
+// inputs, and must give exactly what a fresh Decode gives, whatever the inputs before it held.
 
 #include <cstdint>
 #include <cstdlib>
@@ -31,6 +33,15 @@ void CheckEvent(const MembershipEvent& e) {
   }
 }
 
+bool SameEvent(const MembershipEvent& a, const MembershipEvent& b) {
+  const auto& x = a.identifiers;
+  const auto& y = b.identifiers;
+  return a.audience_id == b.audience_id && a.audience_name == b.audience_name &&
+         a.user_id == b.user_id && a.op == b.op && a.ts_ms == b.ts_ms && x.email == y.email &&
+         x.idfa == y.idfa && x.gaid == y.gaid && x.email_sha256 == y.email_sha256 &&
+         x.maid_sha256 == y.maid_sha256;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -41,6 +52,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto keyed = decoder.Decode("user-key", value);
   auto unkeyed = decoder.Decode("", value);
   auto small = small_decoder.Decode("user-key", value);
+  static MembershipEvent reused;  // carries whatever the previous inputs left in it
+  auto reused_status = decoder.DecodeInto("user-key", value, reused);
+  Require(reused_status.ok() == keyed.ok());
+  if (keyed.ok()) {
+    Require(SameEvent(reused, *keyed));
+  } else {
+    Require(reused_status.error().code == keyed.error().code &&
+            reused_status.error().detail == keyed.error().detail);
+  }
 
   if (keyed.ok()) {
     CheckEvent(*keyed);

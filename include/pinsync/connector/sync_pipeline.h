@@ -195,7 +195,10 @@ class SyncPipeline {
 
   decode::DecoderSet decoders_;  // by topic: native, segment, mapped or avro
   identity::IdentifierNormalizer normalizer_;
-  identity::NormalizedIdentifiers normalized_;  // OnMessage's, reused from message to message
+  // OnMessage's, reused from message to message: no allocation per message once warm.
+  decode::MembershipEvent event_;
+  aggregate::ListKey list_key_;
+  identity::NormalizedIdentifiers normalized_;
   aggregate::AudienceAggregator aggregator_;
   offsets::PartitionTable partitions_;
   offsets::OffsetFrontier frontier_;

@@ -37,6 +37,31 @@ struct Skip {
   SkipReason reason;
 };
 
+// How decoding into a caller's event went (MessageDecoder::DecodeInto): the event is filled only
+// when ok().
+class [[nodiscard]] DecodeStatus {
+ public:
+  DecodeStatus() = default;                        // ok
+  DecodeStatus(Unexpected<DecodeError> rejection)  // NOLINT: implicit, like Result
+      : v_(std::in_place_index<1>, std::move(rejection.error)) {}
+  DecodeStatus(Skip skip) : v_(std::in_place_index<2>, skip) {}  // NOLINT
+
+  bool ok() const { return v_.index() == 0; }
+  bool rejected() const { return v_.index() == 1; }
+  bool skipped() const { return v_.index() == 2; }
+  const DecodeError& error() const {
+    assert(rejected());
+    return std::get<1>(v_);
+  }
+  SkipReason skip_reason() const {
+    assert(skipped());
+    return std::get<2>(v_).reason;
+  }
+
+ private:
+  std::variant<std::monostate, DecodeError, Skip> v_;
+};
+
 class [[nodiscard]] DecodeResult {
  public:
   DecodeResult(MembershipEvent event)  // NOLINT: implicit, like Result
@@ -44,6 +69,13 @@ class [[nodiscard]] DecodeResult {
   DecodeResult(Unexpected<DecodeError> rejection)  // NOLINT
       : v_(std::in_place_index<1>, std::move(rejection.error)) {}
   DecodeResult(Skip skip) : v_(std::in_place_index<2>, skip) {}  // NOLINT
+
+  // The event when status is ok, else the status's rejection or skip.
+  DecodeResult(const DecodeStatus& status, MembershipEvent&& event)
+      : DecodeResult(std::move(event)) {
+    if (status.rejected()) v_.emplace<1>(status.error());
+    if (status.skipped()) v_.emplace<2>(Skip{status.skip_reason()});
+  }
 
   // Conversion from the native decoder's result.
   static DecodeResult From(Result<MembershipEvent, DecodeError> result) {
@@ -75,6 +107,12 @@ class [[nodiscard]] DecodeResult {
   SkipReason skip_reason() const {
     assert(skipped());
     return std::get<2>(v_).reason;
+  }
+
+  DecodeStatus status() const {
+    if (rejected()) return Unexpected{error()};
+    if (skipped()) return Skip{skip_reason()};
+    return {};
   }
 
  private:

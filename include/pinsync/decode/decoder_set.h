@@ -30,6 +30,10 @@ class DecoderSet {
   explicit DecoderSet(const config::Config& config, DecoderStats* stats = nullptr);
 
   // A topic that is not configured (never consumed in practice) is read as native.
+  // Into the caller's reused event (see MessageDecoder::DecodeInto): the consumer thread's path.
+  DecodeStatus DecodeInto(std::string_view topic, std::string_view key, std::string_view value,
+                          MembershipEvent& event);
+  // A fresh event per call (tests, tools).
   DecodeResult Decode(std::string_view topic, std::string_view key, std::string_view value);
 
  private:

@@ -21,7 +21,7 @@ struct DecoderStats {
 
   void CountRejected(DecodeErrc code) { rejected[static_cast<size_t>(code)]->Increment(); }
   void CountSkipped(SkipReason reason) { skipped[static_cast<size_t>(reason)]->Increment(); }
-  void Count(const DecodeResult& result) {
+  void Count(const DecodeStatus& result) {
     if (result.ok()) {
       decoded.Increment();
     } else if (result.skipped()) {

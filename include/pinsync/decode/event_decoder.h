@@ -21,12 +21,16 @@ class EventDecoder {
                         DecoderStats* stats = nullptr);
 
   Result<MembershipEvent, DecodeError> Decode(std::string_view key, std::string_view value) const;
+  // Into a reused event (cleared first, its buffers kept): no allocation per message once warm.
+  // `event` is meaningful only on success.
+  Status<DecodeError> DecodeInto(std::string_view key, std::string_view value,
+                                 MembershipEvent& event) const;
 
   size_t max_message_bytes() const { return max_message_bytes_; }
 
  private:
-  Result<MembershipEvent, DecodeError> DecodeUncounted(std::string_view key,
-                                                       std::string_view value) const;
+  Status<DecodeError> DecodeUncounted(std::string_view key, std::string_view value,
+                                      MembershipEvent& event) const;
 
   size_t max_message_bytes_;
   DecoderStats* stats_;

@@ -12,7 +12,19 @@ namespace pinsync::decode {
 class MessageDecoder {
  public:
   virtual ~MessageDecoder() = default;
-  virtual DecodeResult Decode(std::string_view key, std::string_view value) = 0;
+
+  // Decodes into `event`, which the caller reuses from message to message: the implementation
+  // clears it first and refills it, keeping its buffers, so a warm consumer thread allocates
+  // nothing per message. `event` is meaningful only when the status is ok.
+  virtual DecodeStatus DecodeInto(std::string_view key, std::string_view value,
+                                  MembershipEvent& event) = 0;
+
+  // A fresh event per call (tests, tools).
+  DecodeResult Decode(std::string_view key, std::string_view value) {
+    MembershipEvent event;
+    const DecodeStatus status = DecodeInto(key, value, event);
+    return DecodeResult(status, std::move(event));
+  }
 };
 
 }  // namespace pinsync::decode
