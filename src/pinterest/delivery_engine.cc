@@ -553,7 +553,8 @@ void DeliveryEngine::StartWork(ListState& list, Job& job, Work work, const std::
     if (!work.counted_unanswered) {
       work.counted_unanswered = true;
       const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
-      for (uint32_t i : work.records) ++job.unanswered[records[i].id];
+      job.unanswered.reserve(job.unanswered.size() + work.records.size());
+      for (uint32_t i : work.records) ++job.unanswered[UnansweredKey(records[i].id)];
     }
   }
   HttpRequest request = BuildRequest(list, job, work, token);

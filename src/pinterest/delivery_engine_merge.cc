@@ -5,6 +5,9 @@
 // joins it there.
 
 #include <algorithm>
+#include <cstring>
+
+#include <absl/hash/hash.h>
 
 #include "pinsync/pinterest/api_json.h"
 #include "pinsync/pinterest/batch_merge.h"
@@ -63,7 +66,7 @@ bool DeliveryEngine::TakesLaterChanges(const ListState& list, const Job& job,
   // A record whose earlier change may still be on its way to Pinterest goes to the next batch
   // (a change Pinterest acknowledged may be followed by any other).
   auto unanswered = [&job](const aggregate::BatchRecord& r) {
-    return job.unanswered.contains(r.id);
+    return job.unanswered.contains(UnansweredKey(r.id));
   };
   return std::none_of(later.adds.begin(), later.adds.end(), unanswered) &&
          std::none_of(later.removes.begin(), later.removes.end(), unanswered);
@@ -73,11 +76,18 @@ bool DeliveryEngine::Unsent(const Job&, const Work& work) {
   return work.step == Step::kUpdate && !work.records.empty() && !work.counted_unanswered;
 }
 
+uint64_t DeliveryEngine::UnansweredKey(const HashedId& id) {
+  uint64_t w[4];
+  static_assert(sizeof w == sizeof id.bytes);
+  std::memcpy(w, id.bytes.data(), sizeof w);
+  return absl::HashOf(w[0], w[1], w[2], w[3], id.length);
+}
+
 void DeliveryEngine::Acknowledged(Job& job, const Work& work) {
   if (!work.counted_unanswered) return;
   const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
   for (uint32_t i : work.records) {
-    auto it = job.unanswered.find(records[i].id);
+    auto it = job.unanswered.find(UnansweredKey(records[i].id));
     if (it != job.unanswered.end() && --it->second == 0) job.unanswered.erase(it);
   }
 }
