@@ -11,4 +11,5 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 labels=${ASAN_LABELS:-unit|integration}
 scripts/build.sh -DPINSYNC_SANITIZE=ON -DPINSYNC_BENCH=OFF "-DPINSYNC_TEST_TIERS=${labels//|/;}"
 cd build-asan
-ctest --output-on-failure --no-tests=error -j"$(nproc)" -L "$labels" --timeout 600
+# Two per core: instrumented tests use more CPU than scripts/test.sh's, but still mostly wait.
+ctest --output-on-failure --no-tests=error -j"$(($(nproc) * 2))" -L "$labels" --timeout 600
