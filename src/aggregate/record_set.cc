@@ -4,7 +4,7 @@
 #include <cassert>
 #include <cstring>
 
-#include <absl/hash/hash.h>
+#include "pinsync/common/hashed_id_hash.h"
 
 namespace pinsync::aggregate {
 namespace {
@@ -36,15 +36,6 @@ size_t ChunkSize(size_t chunk) {
   return chunk < kGrowingChunks ? (size_t{kFirstChunk} << chunk) : kLastChunk;
 }
 
-// All hashes of one identifier agree whether computed from a HashedId or a stored entry. The
-// whole 32 bytes are mixed: pre-hashed identifiers come from outside, and hashing only a prefix
-// would let crafted inputs collide.
-size_t HashBytes(const std::array<uint8_t, 32>& bytes, uint8_t length) {
-  uint64_t w[4];
-  std::memcpy(w, bytes.data(), sizeof w);
-  return absl::HashOf(w[0], w[1], w[2], w[3], length);
-}
-
 // Zero the bytes past the length so equal identifiers compare and hash equal.
 HashedId Canonical(const HashedId& id) {
   HashedId out;
@@ -57,11 +48,11 @@ HashedId Canonical(const HashedId& id) {
 
 size_t RecordSet::IndexHash::operator()(uint32_t position) const {
   const RecordEntry& e = set->At(position);
-  return HashBytes(e.bytes, e.length);
+  return HashIdBytes(e.bytes, e.length);
 }
 
 size_t RecordSet::IndexHash::operator()(const HashedId& id) const {
-  return HashBytes(id.bytes, id.length);
+  return HashIdBytes(id.bytes, id.length);
 }
 
 bool RecordSet::IndexEq::operator()(uint32_t position, const HashedId& id) const {

@@ -272,9 +272,7 @@ Result<const AvroDecoder::CachedSchema*, DecodeError> AvroDecoder::SchemaFor(int
 
 DecodeStatus AvroDecoder::DecodeInto(std::string_view key, std::string_view value,
                                      MembershipEvent& event) {
-  DecodeResult result = DecodeFresh(key, value);
-  if (result.ok()) event = std::move(result.value());
-  return result.status();
+  return MoveInto(DecodeFresh(key, value), event);
 }
 
 DecodeResult AvroDecoder::DecodeFresh(std::string_view key, std::string_view value) {

@@ -51,8 +51,8 @@ DecodeStatus DecoderSet::DecodeInto(std::string_view topic, std::string_view key
 DecodeResult DecoderSet::Decode(std::string_view topic, std::string_view key,
                                 std::string_view value) {
   MembershipEvent event;
-  const DecodeStatus status = DecodeInto(topic, key, value, event);
-  return DecodeResult(status, std::move(event));
+  DecodeStatus status = DecodeInto(topic, key, value, event);
+  return DecodeResult(std::move(status), std::move(event));
 }
 
 }  // namespace pinsync::decode

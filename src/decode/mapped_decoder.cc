@@ -159,9 +159,7 @@ DecodeResult CompiledMapping::Read(const rapidjson::Value& root, std::string_vie
 
 DecodeStatus MappedDecoder::DecodeInto(std::string_view key, std::string_view value,
                                        MembershipEvent& event) {
-  DecodeResult result = DecodeFresh(key, value);
-  if (result.ok()) event = std::move(result.value());
-  return result.status();
+  return MoveInto(DecodeFresh(key, value), event);
 }
 
 DecodeResult MappedDecoder::DecodeFresh(std::string_view key, std::string_view value) {

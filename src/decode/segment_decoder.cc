@@ -67,9 +67,7 @@ std::optional<DecodeError> ReadAdvertisingId(const rapidjson::Value& root, RawId
 
 DecodeStatus SegmentDecoder::DecodeInto(std::string_view key, std::string_view value,
                                         MembershipEvent& event) {
-  DecodeResult result = DecodeFresh(key, value);
-  if (result.ok()) event = std::move(result.value());
-  return result.status();
+  return MoveInto(DecodeFresh(key, value), event);
 }
 
 DecodeResult SegmentDecoder::DecodeFresh(std::string_view key, std::string_view value) {

@@ -5,10 +5,8 @@
 // joins it there.
 
 #include <algorithm>
-#include <cstring>
 
-#include <absl/hash/hash.h>
-
+#include "pinsync/common/hashed_id_hash.h"
 #include "pinsync/pinterest/api_json.h"
 #include "pinsync/pinterest/batch_merge.h"
 #include "pinsync/pinterest/delivery_engine.h"
@@ -77,10 +75,7 @@ bool DeliveryEngine::Unsent(const Job&, const Work& work) {
 }
 
 uint64_t DeliveryEngine::UnansweredKey(const HashedId& id) {
-  uint64_t w[4];
-  static_assert(sizeof w == sizeof id.bytes);
-  std::memcpy(w, id.bytes.data(), sizeof w);
-  return absl::HashOf(w[0], w[1], w[2], w[3], id.length);
+  return HashIdBytes(id.bytes, id.length);
 }
 
 void DeliveryEngine::Acknowledged(Job& job, const Work& work) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include "two_topics_config.h"
+
 namespace pinsync::decode {
 namespace {
 
@@ -14,27 +16,17 @@ constexpr std::string_view kNative =
 constexpr std::string_view kSegmentPlainIdentify =
     R"({"type":"identify","userId":"u1","traits":{"email":"a@example.com","plan":"pro"}})";
 
-config::Config TwoTopics() {
-  config::Config c;
-  c.kafka.topics = {"membership"};
-  config::InputConfig segment;
-  segment.topic = "engage";
-  segment.format = config::InputFormat::kSegment;
-  c.inputs.push_back(segment);
-  return c;
-}
-
 double Value(prometheus::Counter* c) { return c->Value(); }
 
 TEST(DecoderSet, KafkaTopicsAreNative) {
-  DecoderSet set(TwoTopics());
+  DecoderSet set(TwoTopicsConfig());
   auto r = set.Decode("membership", "u1", kNative);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->audience_id, "vip");
 }
 
 TEST(DecoderSet, InputTopicsUseTheirFormat) {
-  DecoderSet set(TwoTopics());
+  DecoderSet set(TwoTopicsConfig());
   // A native event on the segment topic has no "type": rejected by the segment decoder.
   auto native_on_segment = set.Decode("engage", "u1", kNative);
   ASSERT_TRUE(native_on_segment.rejected());
@@ -45,14 +37,14 @@ TEST(DecoderSet, InputTopicsUseTheirFormat) {
 }
 
 TEST(DecoderSet, UnknownTopicIsReadAsNative) {
-  DecoderSet set(TwoTopics());
+  DecoderSet set(TwoTopicsConfig());
   EXPECT_TRUE(set.Decode("elsewhere", "u1", kNative).ok());
 }
 
 TEST(DecoderSet, CountsEachOutcomeOnce) {
   prometheus::Registry registry;
   DecoderStats stats = DecoderStats::Create(registry);
-  DecoderSet set(TwoTopics(), &stats);
+  DecoderSet set(TwoTopicsConfig(), &stats);
   (void)set.Decode("membership", "u1", kNative);
   (void)set.Decode("engage", "u1", kSegmentPlainIdentify);
   (void)set.Decode("engage", "u1", kSegmentPlainIdentify);
@@ -69,7 +61,7 @@ TEST(DecoderSet, SkipReasonsHaveStableNames) {
 }
 
 TEST(ConsumedTopics, AddsInputTopicsOnce) {
-  config::Config c = TwoTopics();
+  config::Config c = TwoTopicsConfig();
   config::InputConfig again;
   again.topic = "membership";
   c.inputs.push_back(again);

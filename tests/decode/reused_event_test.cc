@@ -10,6 +10,8 @@
 #include "pinsync/decode/decoder_set.h"
 #include "pinsync/decode/membership_event.h"
 
+#include "two_topics_config.h"
+
 namespace pinsync::decode {
 namespace {
 
@@ -54,16 +56,6 @@ std::vector<TopicMessage> MixedStream() {
   };
 }
 
-config::Config NativeAndSegmentTopics() {
-  config::Config c;
-  c.kafka.topics = {"membership"};
-  config::InputConfig segment;
-  segment.topic = "engage";
-  segment.format = config::InputFormat::kSegment;
-  c.inputs.push_back(segment);
-  return c;
-}
-
 void ExpectSameEvent(const MembershipEvent& reused, const MembershipEvent& fresh) {
   EXPECT_EQ(reused.audience_id, fresh.audience_id);
   EXPECT_EQ(reused.audience_name, fresh.audience_name);
@@ -78,8 +70,8 @@ void ExpectSameEvent(const MembershipEvent& reused, const MembershipEvent& fresh
 }
 
 TEST(ReusedEvent, EveryMessageDecodesAsAFreshDecodeWhateverCameBefore) {
-  DecoderSet reusing(NativeAndSegmentTopics());
-  DecoderSet fresh(NativeAndSegmentTopics());
+  DecoderSet reusing(TwoTopicsConfig());
+  DecoderSet fresh(TwoTopicsConfig());
   MembershipEvent event;
   const auto stream = MixedStream();
   int ok = 0, rejected = 0, skipped = 0;
@@ -112,7 +104,7 @@ TEST(ReusedEvent, EveryMessageDecodesAsAFreshDecodeWhateverCameBefore) {
 }
 
 TEST(ReusedEvent, AWarmEventKeepsItsBuffers) {
-  DecoderSet set(NativeAndSegmentTopics());
+  DecoderSet set(TwoTopicsConfig());
   MembershipEvent event;
   auto decode = [&](const std::string& email) {
     const std::string value =

@@ -62,61 +62,42 @@ class [[nodiscard]] DecodeStatus {
   std::variant<std::monostate, DecodeError, Skip> v_;
 };
 
+// A decode with its own fresh event (MessageDecoder::Decode, tests, tools): a DecodeStatus and
+// the event it describes.
 class [[nodiscard]] DecodeResult {
  public:
-  DecodeResult(MembershipEvent event)  // NOLINT: implicit, like Result
-      : v_(std::in_place_index<0>, std::move(event)) {}
-  DecodeResult(Unexpected<DecodeError> rejection)  // NOLINT
-      : v_(std::in_place_index<1>, std::move(rejection.error)) {}
-  DecodeResult(Skip skip) : v_(std::in_place_index<2>, skip) {}  // NOLINT
-
-  // The event when status is ok, else the status's rejection or skip.
-  DecodeResult(const DecodeStatus& status, MembershipEvent&& event)
-      : DecodeResult(std::move(event)) {
-    if (status.rejected()) v_.emplace<1>(status.error());
-    if (status.skipped()) v_.emplace<2>(Skip{status.skip_reason()});
+  DecodeResult(MembershipEvent event) : event_(std::move(event)) {}  // NOLINT: like Result
+  DecodeResult(Unexpected<DecodeError> rejection) : status_(std::move(rejection)) {}  // NOLINT
+  DecodeResult(Skip skip) : status_(skip) {}                                          // NOLINT
+  // `event` is kept only when status is ok.
+  DecodeResult(DecodeStatus status, MembershipEvent&& event) : status_(std::move(status)) {
+    if (status_.ok()) event_ = std::move(event);
   }
 
-  // Conversion from the native decoder's result.
-  static DecodeResult From(Result<MembershipEvent, DecodeError> result) {
-    if (result.ok()) return DecodeResult(std::move(result).value());
-    return DecodeResult(Unexpected{result.error()});
-  }
-
-  bool ok() const { return v_.index() == 0; }
-  bool rejected() const { return v_.index() == 1; }
-  bool skipped() const { return v_.index() == 2; }
+  bool ok() const { return status_.ok(); }
+  bool rejected() const { return status_.rejected(); }
+  bool skipped() const { return status_.skipped(); }
+  const DecodeStatus& status() const { return status_; }
 
   MembershipEvent& value() & {
     assert(ok());
-    return std::get<0>(v_);
+    return event_;
   }
   const MembershipEvent& value() const& {
     assert(ok());
-    return std::get<0>(v_);
+    return event_;
   }
   MembershipEvent* operator->() { return &value(); }
   const MembershipEvent* operator->() const { return &value(); }
   MembershipEvent& operator*() & { return value(); }
   const MembershipEvent& operator*() const& { return value(); }
 
-  const DecodeError& error() const {
-    assert(rejected());
-    return std::get<1>(v_);
-  }
-  SkipReason skip_reason() const {
-    assert(skipped());
-    return std::get<2>(v_).reason;
-  }
-
-  DecodeStatus status() const {
-    if (rejected()) return Unexpected{error()};
-    if (skipped()) return Skip{skip_reason()};
-    return {};
-  }
+  const DecodeError& error() const { return status_.error(); }
+  SkipReason skip_reason() const { return status_.skip_reason(); }
 
  private:
-  std::variant<MembershipEvent, DecodeError, Skip> v_;
+  DecodeStatus status_;    // ok unless constructed from a rejection or a skip
+  MembershipEvent event_;  // meaningful only when ok()
 };
 
 }  // namespace pinsync::decode

@@ -45,11 +45,18 @@ class IdentifierValues {
   }
   void push_back(std::string_view value) { emplace_back(value); }
   void clear() {
-    for (size_t i = 0; i < size_ && i < kKeptValues; ++i) {
-      if (values_[i].capacity() > kKeptCapacity) std::string().swap(values_[i]);
-    }
+    for (size_t i = 0; i < size_ && i < kKeptValues; ++i) ClearKeepingSmallBuffer(values_[i]);
     if (values_.size() > kKeptValues) values_.resize(kKeptValues);
     size_ = 0;
+  }
+
+  // Empties `s`, keeping its buffer unless it grew past kKeptCapacity.
+  static void ClearKeepingSmallBuffer(std::string& s) {
+    if (s.capacity() > kKeptCapacity) {
+      std::string().swap(s);
+    } else {
+      s.clear();
+    }
   }
 
   size_t size() const { return size_; }
@@ -102,21 +109,12 @@ struct MembershipEvent {
 
   // Back to a default event, keeping the buffers (see IdentifierValues).
   void Clear() {
-    ClearKeepingSmallBuffer(audience_id);
-    ClearKeepingSmallBuffer(audience_name);
-    ClearKeepingSmallBuffer(user_id);
+    IdentifierValues::ClearKeepingSmallBuffer(audience_id);
+    IdentifierValues::ClearKeepingSmallBuffer(audience_name);
+    IdentifierValues::ClearKeepingSmallBuffer(user_id);
     op = MembershipOp::kAdd;
     ts_ms.reset();
     identifiers.clear();
-  }
-
- private:
-  static void ClearKeepingSmallBuffer(std::string& s) {
-    if (s.capacity() > IdentifierValues::kKeptCapacity) {
-      std::string().swap(s);
-    } else {
-      s.clear();
-    }
   }
 };
 

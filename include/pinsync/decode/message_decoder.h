@@ -22,8 +22,16 @@ class MessageDecoder {
   // A fresh event per call (tests, tools).
   DecodeResult Decode(std::string_view key, std::string_view value) {
     MembershipEvent event;
-    const DecodeStatus status = DecodeInto(key, value, event);
-    return DecodeResult(status, std::move(event));
+    DecodeStatus status = DecodeInto(key, value, event);
+    return DecodeResult(std::move(status), std::move(event));
+  }
+
+ protected:
+  // DecodeInto for a decoder that builds a fresh event anyway (the DOM-based formats copy their
+  // strings out of the document): moves it into the caller's.
+  static DecodeStatus MoveInto(DecodeResult result, MembershipEvent& event) {
+    if (result.ok()) event = std::move(result.value());
+    return result.status();
   }
 };
 
