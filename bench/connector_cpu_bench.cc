@@ -12,6 +12,11 @@
 //                                  "record -g -o /tmp/pinsync.perf.data" (profiling only: the
 //                                  profiler's own cost inflates the figures)
 //   CONNECTOR_CPU_BENCH_KEEP_LOGS    keep the temporary directory with the processes' logs
+//   CONNECTOR_CPU_BENCH_B_ENV        A/B experiments: space-separated NAME=VALUE pairs; each
+//                                  repetition then also runs `pinsync run` with them added to
+//                                  its environment (e.g. a PINSYNC_KAFKA__PROPERTIES__ override)
+//                                  and reports `b_us` and `b_over_a`, the paired ratio of the two
+//                                  runs, steadier than comparing separate benchmark runs
 
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
@@ -201,7 +206,8 @@ std::string PinsyncConfig(const Backlog& backlog, const std::string& group,
   return yaml.str();
 }
 
-RunResult RunPinsync(const Backlog& backlog, const std::string& group, const TempDir& dir) {
+RunResult RunPinsync(const Backlog& backlog, const std::string& group, const TempDir& dir,
+                     const char* extra_env) {
   auto sandbox = Spawn({PINSYNC_EXECUTABLE, "sandbox", "--host", "127.0.0.1", "--port", "0"},
                        dir.path / (group + "-sandbox.out"), dir.path / (group + "-sandbox.err"));
   if (!sandbox) return FailedRun("could not start pinsync sandbox");
@@ -214,10 +220,14 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
   const auto config_path = dir.path / (group + ".yaml");
   std::ofstream(config_path) << PinsyncConfig(backlog, group, *sandbox_url, metrics_port);
 
+  std::vector<std::string> env{"PINTEREST_ACCESS_TOKEN=cpu-bench-token"};
+  if (extra_env != nullptr) {
+    std::istringstream words(extra_env);
+    for (std::string word; words >> word;) env.push_back(word);
+  }
   const auto start = std::chrono::steady_clock::now();
-  auto pinsync =
-      Spawn({PINSYNC_EXECUTABLE, "run", "-c", config_path.string()}, dir.path / (group + ".out"),
-            dir.path / (group + ".err"), {"PINTEREST_ACCESS_TOKEN=cpu-bench-token"});
+  auto pinsync = Spawn({PINSYNC_EXECUTABLE, "run", "-c", config_path.string()},
+                       dir.path / (group + ".out"), dir.path / (group + ".err"), env);
   if (!pinsync) {
     Stop(*sandbox, 10s);
     return FailedRun("could not start pinsync run");
@@ -264,12 +274,17 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
   TempDir dir;
   RunResult bare;
   RunResult pinsync;
+  RunResult b;
+  const char* b_env = std::getenv("CONNECTOR_CPU_BENCH_B_ENV");
   for (auto _ : state) {
     ++run;
     bare = RunBareConsumer(backlog, "bare-" + std::to_string(run), dir);
-    pinsync = RunPinsync(backlog, "pinsync-" + std::to_string(run), dir);
-    if (!bare.error.empty() || !pinsync.error.empty()) {
-      state.SkipWithError((bare.error + " " + pinsync.error).c_str());
+    pinsync = RunPinsync(backlog, "pinsync-" + std::to_string(run), dir, nullptr);
+    if (b_env != nullptr) {
+      b = RunPinsync(backlog, "pinsync-b-" + std::to_string(run), dir, b_env);
+    }
+    if (!bare.error.empty() || !pinsync.error.empty() || !b.error.empty()) {
+      state.SkipWithError((bare.error + " " + pinsync.error + " " + b.error).c_str());
       return;
     }
     state.SetIterationTime(pinsync.cpu_seconds);
@@ -282,6 +297,10 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
   state.counters["pinsync_user_us"] = pinsync.user_seconds / events * 1e6;
   state.counters["pinsync_sys_us"] = pinsync.system_seconds / events * 1e6;
   state.counters["ratio"] = pinsync_us / bare_us;
+  if (b_env != nullptr) {
+    state.counters["b_us"] = b.cpu_seconds / events * 1e6;
+    state.counters["b_over_a"] = b.cpu_seconds / pinsync.cpu_seconds;
+  }
   state.counters["bare_wall_s"] = bare.wall_seconds;
   state.counters["pinsync_wall_s"] = pinsync.wall_seconds;
   state.SetLabel(std::to_string(backlog.events) + " events, " +

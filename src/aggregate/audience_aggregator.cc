@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cassert>
-#include <limits>
 #include <utility>
 
 namespace pinsync::aggregate {
@@ -58,9 +57,8 @@ AudienceAggregator::OpenBatch& AudienceAggregator::FindOrOpen(const ListKey& key
   batch->open_sequence = next_open_sequence_++;
   batch->opened_at = clock_.Now();
   // max_records 0 would never flush (validation forbids it; one record is the safe reading), and
-  // a RecordSet addresses its records with 32 bits.
-  batch->max_records =
-      std::clamp<size_t>(policy.max_records, 1, std::numeric_limits<uint32_t>::max());
+  // a RecordSet holds at most kMaxRecords (validation's maximum, 10 million, is below it).
+  batch->max_records = std::clamp<size_t>(policy.max_records, 1, RecordSet::kMaxRecords);
   // Clamped so a huge configured age cannot overflow the clock's representation.
   const config::Millis age = std::clamp(policy.max_age, config::Millis(0), kLongestMaxAge);
   batch->deadline = deadlines_.emplace(batch->opened_at + age, batch.get());

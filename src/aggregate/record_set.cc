@@ -46,24 +46,19 @@ HashedId Canonical(const HashedId& id) {
 
 }  // namespace
 
-size_t RecordSet::IndexHash::operator()(uint32_t position) const {
-  const RecordEntry& e = set->At(position);
-  return HashIdBytes(e.bytes, e.length);
-}
+RecordSet::RecordSet() : index_(&memory_) {}
 
-size_t RecordSet::IndexHash::operator()(const HashedId& id) const {
-  return HashIdBytes(id.bytes, id.length);
-}
-
-bool RecordSet::IndexEq::operator()(uint32_t position, const HashedId& id) const {
-  const RecordEntry& e = set->At(position);
+bool RecordSet::Matches(uint32_t position, const HashedId& id) const {
+  const RecordEntry& e = At(position);
   return e.length == id.length && e.bytes == id.bytes;
 }
 
-RecordSet::RecordSet() : index_(MakeIndex()) {}
-
-RecordSet::Index RecordSet::MakeIndex() {
-  return Index(0, IndexHash{this}, IndexEq{this}, CountingAllocator<uint32_t>(&memory_));
+void RecordSet::Reindex(size_t capacity) {
+  index_.Reset(capacity);
+  for (uint32_t i = 0; i < size_; ++i) {
+    const RecordEntry& e = At(i);
+    index_.Insert(HashIdBytes(e.bytes, e.length), i);
+  }
 }
 
 const RecordEntry& RecordSet::At(uint32_t position) const {
@@ -89,23 +84,24 @@ RecordEntry& RecordSet::Append() {
 
 bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId partition) {
   const HashedId id = Canonical(raw_id);
-  // One probe for both outcomes: the index is cold in a large batch, and a find followed by an
-  // insert would walk it twice.
+  const size_t hash = HashIdBytes(id.bytes, id.length);
+  // Grown before the probe, so one probe serves both outcomes: the index is cold in a large
+  // batch, and a find followed by an insert would walk it twice.
+  if (index_.full_for_one_more()) Reindex(RecordIndex::capacity_for(index_.size() + 1));
   bool inserted = false;
-  auto it = index_.lazy_emplace(id, [&](const Index::constructor& construct) {
-    // Any growth of the index has happened by now, rehashing only the entries already in it;
-    // the new entry is in place before its position goes in.
+  const uint32_t position = index_.FindOrInsert(
+      hash, [&](uint32_t p) { return Matches(p, id); }, size_, &inserted);
+  if (inserted) {
+    assert(size_ < kMaxRecords);
     RecordEntry& e = Append();
     e.bytes = id.bytes;
     e.length = id.length;
     e.op = op;
     e.partition = partition;
     if (op == MembershipOp::kAdd) ++adds_;
-    construct(size_ - 1);
-    inserted = true;
-  });
-  if (inserted) return true;
-  RecordEntry& e = At(*it);
+    return true;
+  }
+  RecordEntry& e = At(position);
   if (e.op != op) {
     if (op == MembershipOp::kAdd) {
       ++adds_;
@@ -120,8 +116,9 @@ bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId part
 
 const RecordEntry* RecordSet::Find(const HashedId& raw_id) const {
   const HashedId id = Canonical(raw_id);
-  auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &At(*it);
+  const int64_t position =
+      index_.Find(HashIdBytes(id.bytes, id.length), [&](uint32_t p) { return Matches(p, id); });
+  return position < 0 ? nullptr : &At(static_cast<uint32_t>(position));
 }
 
 size_t RecordSet::DropPartition(PartitionId partition) {
@@ -147,9 +144,7 @@ size_t RecordSet::DropPartition(PartitionId partition) {
   chunks_.shrink_to_fit();
   memory_.Freed((capacity_ - covered) * sizeof(RecordEntry));
   capacity_ = covered;
-  index_ = MakeIndex();
-  index_.reserve(size_);
-  for (uint32_t i = 0; i < size_; ++i) index_.insert(i);
+  Reindex(size_ == 0 ? 0 : RecordIndex::capacity_for(size_));
   return dropped;
 }
 

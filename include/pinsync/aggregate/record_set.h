@@ -5,15 +5,13 @@
 // 33-byte HashedId would have a 44-byte slot; absl keeps its load between 7/16 (just after a
 // doubling) and 7/8, so the worst case would be (44 + 1 control byte) * 16/7 = 103 bytes.
 // Instead the records live in a dense array of 40-byte entries, in arrival order, and the hash
-// index is a flat_hash_set of 4-byte positions into that array (hash and equality look through
-// to the entry). Worst case: 40 bytes per entry plus at most one partly filled chunk, plus
-// (4 + 1) * 16/7 = 11.4 bytes of index. Entries are stored in chunks (16, 32, then 64 entries
-// each) rather than a std::vector so growth never copies and never holds two buffers at once (a
-// vector peaks at 3x while growing), and a batch wastes at most 63 entries (2.5 KB).
-// Measured (record_set_test, bench/aggregator_bench.cc): 47 bytes/record at 100,000 records; at
-// most 61.6 from 200 records up, including the instant mid-rehash when the old and new index
-// arrays coexist (+5.7 bytes/record). Smaller batches cost more per record (at most 2.5 KB of
-// chunk slack plus the first index group, up to 124 bytes/record at 17 records).
+// index (RecordIndex) maps identifiers to 4-byte positions into that array, at most 10 bytes
+// per record. Entries are stored in chunks (16, 32, then 64 entries each) rather than a
+// std::vector so growth never copies and never holds two buffers at once (a vector peaks at 3x
+// while growing), and a batch wastes at most 63 entries (2.5 KB); the index, too, is rebuilt
+// from the entries after its old array is freed, so nothing is ever held twice.
+// Measured (record_set_test, bench/aggregator_bench.cc): see docs/performance.md. Smaller
+// batches cost more per record (at most 2.5 KB of chunk slack plus the index's first 64 bytes).
 
 #include <array>
 #include <cstddef>
@@ -21,9 +19,8 @@
 #include <memory>
 #include <vector>
 
-#include <absl/container/flat_hash_set.h>
-
 #include "pinsync/aggregate/batch.h"
+#include "pinsync/aggregate/record_index.h"
 #include "pinsync/common/model.h"
 
 namespace pinsync::aggregate {
@@ -45,51 +42,18 @@ struct RecordEntry {
 };
 static_assert(sizeof(RecordEntry) == 40, "a buffered record entry must stay at 40 bytes");
 
-// Bytes currently allocated and the most ever allocated at once (a rehash briefly holds both
-// the old and the new index arrays: that transient peak is what the budget must also cover).
-struct MemoryCounter {
-  size_t current = 0;
-  size_t peak = 0;
-  void Allocated(size_t n) {
-    current += n;
-    if (current > peak) peak = current;
-  }
-  void Freed(size_t n) { current -= n; }
-};
-
-// Allocator that reports what it hands out to a MemoryCounter, so memory per record is measured
-// exactly rather than estimated from capacities.
-template <class T>
-struct CountingAllocator {
-  using value_type = T;
-  MemoryCounter* counter = nullptr;
-
-  explicit CountingAllocator(MemoryCounter* c) : counter(c) {}
-  template <class U>
-  CountingAllocator(const CountingAllocator<U>& other) : counter(other.counter) {}  // NOLINT
-
-  T* allocate(size_t n) {
-    counter->Allocated(n * sizeof(T));
-    return std::allocator<T>().allocate(n);
-  }
-  void deallocate(T* p, size_t n) {
-    counter->Freed(n * sizeof(T));
-    std::allocator<T>().deallocate(p, n);
-  }
-  template <class U>
-  friend bool operator==(const CountingAllocator& a, const CountingAllocator<U>& b) {
-    return a.counter == b.counter;
-  }
-};
-
 class RecordSet {
  public:
+  // The most records one set holds (positions are 24 bits); batching.max_records is below it.
+  static constexpr size_t kMaxRecords = RecordIndex::kMaxPositions;
+
   RecordSet();
-  // The index's hash functor points back at this object: neither copyable nor movable.
+  // The index points at memory_: neither copyable nor movable.
   RecordSet(const RecordSet&) = delete;
   RecordSet& operator=(const RecordSet&) = delete;
 
   // Records the change; the later change replaces the earlier one. True if the record is new.
+  // Requires size() < kMaxRecords when the record may be new.
   bool Upsert(const HashedId& id, MembershipOp op, PartitionId partition);
   // Forgets the records whose latest change came from `partition`; returns how many.
   size_t DropPartition(PartitionId partition);
@@ -100,7 +64,7 @@ class RecordSet {
   size_t add_count() const { return adds_; }
   // Heap bytes held: entry chunks and the hash index (plus the chunk directory).
   size_t allocated_bytes() const;
-  // The most allocated_bytes() has been at any instant, including mid-rehash.
+  // The most allocated_bytes() has been at any instant.
   size_t peak_allocated_bytes() const;
 
   // Visits the records in the order they first arrived.
@@ -110,32 +74,19 @@ class RecordSet {
   }
 
  private:
-  struct IndexHash {
-    using is_transparent = void;
-    const RecordSet* set;
-    size_t operator()(uint32_t position) const;
-    size_t operator()(const HashedId& id) const;
-  };
-  struct IndexEq {
-    using is_transparent = void;
-    const RecordSet* set;
-    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
-    bool operator()(uint32_t position, const HashedId& id) const;
-    bool operator()(const HashedId& id, uint32_t position) const { return (*this)(position, id); }
-  };
-  using Index = absl::flat_hash_set<uint32_t, IndexHash, IndexEq, CountingAllocator<uint32_t>>;
-
   const RecordEntry& At(uint32_t position) const;
   RecordEntry& At(uint32_t position);
   RecordEntry& Append();
-  Index MakeIndex();
+  bool Matches(uint32_t position, const HashedId& id) const;
+  // Rebuilds the index from the entries, at `capacity` slots.
+  void Reindex(size_t capacity);
 
   std::vector<std::unique_ptr<RecordEntry[]>> chunks_;
   size_t capacity_ = 0;  // entries allocated across chunks
   uint32_t size_ = 0;
   size_t adds_ = 0;
   MemoryCounter memory_;  // chunks and index; declared before index_, which points at it
-  Index index_;
+  RecordIndex index_;
 };
 
 }  // namespace pinsync::aggregate
