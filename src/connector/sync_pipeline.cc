@@ -523,6 +523,8 @@ void SyncPipeline::UpdateGauges() {
       now - *audiences_refreshed_at_ >= kAudienceRefreshInterval) {
     RefreshAudienceStats();
   }
+  if (all_stats_.decoder) all_stats_.decoder->Publish();
+  if (all_stats_.identity) all_stats_.identity->Publish();
   if (all_stats_.aggregator) all_stats_.aggregator->Update(aggregator_);
   if (all_stats_.frontier) all_stats_.frontier->Update(frontier_);
   if (!stats_) return;

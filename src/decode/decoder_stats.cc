@@ -23,7 +23,7 @@ DecoderStats DecoderStats::Create(prometheus::Registry& registry) {
                           "identify calls without an audience trait), by reason; not "
                           "dead-lettered")
                       .Register(registry);
-  DecoderStats stats{decoded, {}, {}};
+  DecoderStats stats{decoded, {}, {}, 0};
   for (SkipReason reason : kAllSkipReasons) {
     stats.skipped[static_cast<size_t>(reason)] =
         &skipped.Add({{"reason", std::string(Reason(reason))}});

@@ -61,7 +61,7 @@ Status<DecodeError> EventDecoder::DecodeInto(std::string_view key, std::string_v
   auto result = DecodeUncounted(key, value, event);
   if (stats_ != nullptr) {
     if (result.ok()) {
-      stats_->decoded.Increment();
+      stats_->CountDecoded();
     } else {
       stats_->CountRejected(result.error().code);
     }

@@ -89,8 +89,7 @@ void IdentifierNormalizer::Normalize(const decode::RawIdentifiers& raw,
   out.duplicates = CollapseDuplicates(out.email) + CollapseDuplicates(out.maid);
 
   if (stats_ != nullptr) {
-    if (!out.email.empty()) stats_->hashed_email.Increment(static_cast<double>(out.email.size()));
-    if (!out.maid.empty()) stats_->hashed_maid.Increment(static_cast<double>(out.maid.size()));
+    stats_->CountHashed(out.email.size(), out.maid.size());
     if (out.duplicates > 0) stats_->duplicates.Increment(out.duplicates);
     if (out.invalid_email > 0)
       stats_->CountInvalid(IdentifierErrc::kInvalidEmail, out.invalid_email);

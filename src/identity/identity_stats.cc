@@ -20,8 +20,12 @@ IdentityStats IdentityStats::Create(prometheus::Registry& registry) {
                       .Name("pinsync_identifiers_invalid_total")
                       .Help("Identifiers dropped as invalid, by reason (see docs/events.md)")
                       .Register(registry);
-  IdentityStats stats{
-      hashed.Add({{"list_type", "EMAIL"}}), hashed.Add({{"list_type", "MAID"}}), duplicates, {}};
+  IdentityStats stats{hashed.Add({{"list_type", "EMAIL"}}),
+                      hashed.Add({{"list_type", "MAID"}}),
+                      duplicates,
+                      {},
+                      0,
+                      0};
   for (IdentifierErrc code : kAllIdentifierErrcs) {
     stats.invalid[static_cast<size_t>(code)] =
         &invalid.Add({{"reason", std::string(Reason(code))}});

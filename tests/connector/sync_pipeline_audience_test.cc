@@ -10,6 +10,8 @@
 #include "connector/metric_values.h"
 #include "connector/pipeline_events.h"
 #include "pinsync/connector/sync_pipeline.h"
+#include "pinsync/decode/decoder_stats.h"
+#include "pinsync/identity/identity_stats.h"
 #include "pinsync/kafka/fake_dead_letter_producer.h"
 
 namespace pinsync::connector {
@@ -77,6 +79,34 @@ TEST_F(PipelineAudienceTest, ChangesAreCountedPerAudienceListTypeAndOp) {
   EXPECT_EQ(Value("pinsync_audience_changes_total",
                   {{"audience", "churn"}, {"list_type", "EMAIL"}, {"op", "add"}}),
             1);
+}
+
+// The decoder's and the normalizer's per-message counts are tallied on the consumer thread and
+// reach their counters when the pipeline pumps (once per poll batch), not message by message.
+TEST_F(PipelineAudienceTest, DecodedAndHashedCountsArePublishedWhenThePipelinePumps) {
+  decode::DecoderStats decoder = decode::DecoderStats::Create(registry_);
+  identity::IdentityStats identity = identity::IdentityStats::Create(registry_);
+  PipelineStats stats;
+  stats.registry = &registry_;
+  stats.decoder = &decoder;
+  stats.identity = &identity;
+  pipeline_ = std::make_unique<SyncPipeline>(config_, clock_, sink_, &dead_letters_, stats);
+  pipeline_->Assign({kP0});
+  Feed(Event("vip", "add", "ann@example.com", kIdfa));
+  Feed(Event("vip", "remove", "bob@example.com"));
+  Feed("{not json");
+  EXPECT_EQ(decoder.decoded.Value(), 0);
+  EXPECT_EQ(decoder.rejected[static_cast<size_t>(decode::DecodeErrc::kMalformedJson)]->Value(), 1)
+      << "rejections are counted at once";
+  pipeline_->Pump();
+  EXPECT_EQ(decoder.decoded.Value(), 2);
+  EXPECT_EQ(identity.hashed_email.Value(), 2);
+  EXPECT_EQ(identity.hashed_maid.Value(), 1);
+  Feed(Event("vip", "add", "cid@example.com"));
+  pipeline_->Pump();
+  EXPECT_EQ(decoder.decoded.Value(), 3);
+  EXPECT_EQ(identity.hashed_email.Value(), 3);
+  EXPECT_EQ(MetricValue(registry_, "pinsync_events_decoded_total", {}), 3);
 }
 
 TEST_F(PipelineAudienceTest, EventsWithoutUsableIdentifiersAreNotSyncedPerReason) {

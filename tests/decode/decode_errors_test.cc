@@ -229,6 +229,10 @@ TEST(DecoderStats, CountsDecodedAndRejectedByReason) {
   EXPECT_FALSE(decoder.Decode("k", "{").ok());
   EXPECT_FALSE(decoder.Decode("k", "[").ok());
   EXPECT_FALSE(decoder.Decode("k", R"({"audience_id":"a","op":"x"})").ok());
+  EXPECT_EQ(stats.decoded.Value(), 0);  // tallied per message, added to the counter on Publish
+  stats.Publish();
+  EXPECT_EQ(stats.decoded.Value(), 1);
+  stats.Publish();  // nothing new: unchanged
   EXPECT_EQ(stats.decoded.Value(), 1);
   EXPECT_EQ(stats.rejected[static_cast<size_t>(DecodeErrc::kMalformedJson)]->Value(), 2);
   EXPECT_EQ(stats.rejected[static_cast<size_t>(DecodeErrc::kUnknownOp)]->Value(), 1);

@@ -49,6 +49,7 @@ TEST(DecoderSet, CountsEachOutcomeOnce) {
   (void)set.Decode("engage", "u1", kSegmentPlainIdentify);
   (void)set.Decode("engage", "u1", kSegmentPlainIdentify);
   (void)set.Decode("membership", "u1", "not json");
+  stats.Publish();
   EXPECT_EQ(stats.decoded.Value(), 1);
   EXPECT_EQ(Value(stats.skipped[static_cast<size_t>(SkipReason::kNoAudienceTrait)]), 2);
   EXPECT_EQ(Value(stats.rejected[static_cast<size_t>(DecodeErrc::kMalformedJson)]), 1);

@@ -179,6 +179,10 @@ TEST(IdentityStats, CountsHashedInvalidAndDuplicates) {
   raw.gaid = {"38400000-8cf0-11bd-b23e-10b96e40000d", "00000000-0000-0000-0000-000000000000"};
   raw.email_sha256 = {"zz"};
   normalizer.Normalize(raw);
+  // Hashed identifiers are tallied per message and reach the counters on Publish.
+  EXPECT_EQ(stats.hashed_email.Value(), 0);
+  EXPECT_EQ(stats.invalid[static_cast<size_t>(IdentifierErrc::kInvalidEmail)]->Value(), 2);
+  stats.Publish();
   EXPECT_EQ(stats.hashed_email.Value(), 1);
   EXPECT_EQ(stats.hashed_maid.Value(), 1);
   EXPECT_EQ(stats.duplicates.Value(), 1);
