@@ -38,9 +38,8 @@ void RecordIndex::Reset(size_t capacity) {
 
 void RecordIndex::Insert(size_t hash, uint32_t position) {
   assert(!full_for_one_more() && position < kMaxPositions);
-  size_t i = Home(hash);
-  while (slots_[i] != 0) i = (i + 1) & mask_;
-  slots_[i] = Slot(position, Tag(hash));
+  // Known absent: only an empty slot ends the probe.
+  slots_[SlotFor(hash, [](uint32_t) { return false; })] = Slot(position, Tag(hash));
   ++count_;
 }
 

@@ -19,7 +19,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
 namespace pinsync::aggregate {
 
@@ -69,10 +68,14 @@ class RecordIndex {
   void Insert(size_t hash, uint32_t position);
 
   size_t size() const { return count_; }
-  size_t capacity() const { return capacity_; }
 
  private:
-  size_t Home(size_t hash) const { return capacity_ == 0 ? 0 : hash >> shift_; }
+  // The slot holding the record whose hash is `hash` and for which `matches(position)`, or the
+  // empty slot where it would go. Requires capacity_ > 0 (an empty slot always exists).
+  template <class Matches>
+  size_t SlotFor(size_t hash, Matches&& matches) const;
+
+  size_t Home(size_t hash) const { return hash >> shift_; }
   static uint32_t Tag(size_t hash) { return static_cast<uint32_t>(hash & 0xFF); }
   static uint32_t Slot(uint32_t position, uint32_t tag) { return (position + 1) << 8 | tag; }
   static uint32_t PositionOf(uint32_t slot) { return (slot >> 8) - 1; }
@@ -86,33 +89,33 @@ class RecordIndex {
 };
 
 template <class Matches>
+size_t RecordIndex::SlotFor(size_t hash, Matches&& matches) const {
+  const uint32_t tag = Tag(hash);
+  size_t i = Home(hash);
+  for (uint32_t slot = slots_[i]; slot != 0; slot = slots_[i]) {
+    if ((slot & 0xFF) == tag && matches(PositionOf(slot))) break;
+    i = (i + 1) & mask_;
+  }
+  return i;
+}
+
+template <class Matches>
 uint32_t RecordIndex::FindOrInsert(size_t hash, Matches&& matches, uint32_t position_if_absent,
                                    bool* inserted) {
-  const uint32_t tag = Tag(hash);
-  for (size_t i = Home(hash);; i = (i + 1) & mask_) {
-    const uint32_t slot = slots_[i];
-    if (slot == 0) {
-      slots_[i] = Slot(position_if_absent, tag);
-      ++count_;
-      *inserted = true;
-      return position_if_absent;
-    }
-    if ((slot & 0xFF) == tag && matches(PositionOf(slot))) {
-      *inserted = false;
-      return PositionOf(slot);
-    }
-  }
+  const size_t i = SlotFor(hash, matches);
+  *inserted = slots_[i] == 0;
+  if (!*inserted) return PositionOf(slots_[i]);
+  slots_[i] = Slot(position_if_absent, Tag(hash));
+  ++count_;
+  return position_if_absent;
 }
 
 template <class Matches>
 int64_t RecordIndex::Find(size_t hash, Matches&& matches) const {
   if (capacity_ == 0) return -1;
-  const uint32_t tag = Tag(hash);
-  for (size_t i = Home(hash);; i = (i + 1) & mask_) {
-    const uint32_t slot = slots_[i];
-    if (slot == 0) return -1;
-    if ((slot & 0xFF) == tag && matches(PositionOf(slot))) return PositionOf(slot);
-  }
+  const uint32_t slot = slots_[SlotFor(hash, matches)];
+  if (slot == 0) return -1;
+  return PositionOf(slot);
 }
 
 }  // namespace pinsync::aggregate
