@@ -2,10 +2,13 @@
  * Usage: bare_consumer BOOTSTRAP_SERVERS TOPIC GROUP_ID MESSAGES TIMEOUT_SECONDS
  * Joins GROUP_ID, reads TOPIC from the earliest offset one message at a time (as a plain
  * KafkaConsumer does), touches every payload byte, and exits 0 after MESSAGES messages (1 on
- * timeout or error). Prints "messages=N bytes=B checksum=C" on stdout. */
+ * timeout or error). Prints "messages=N bytes=B checksum=C poll_thread_cpu_s=P
+ * other_threads_cpu_s=O" on stdout: the CPU of the thread that polls and of librdkafka's own. */
 
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -13,6 +16,11 @@ static double NowSeconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double CpuSeconds(const struct rusage* usage) {
+  return (double)usage->ru_utime.tv_sec + (double)usage->ru_utime.tv_usec / 1e6 +
+         (double)usage->ru_stime.tv_sec + (double)usage->ru_stime.tv_usec / 1e6;
 }
 
 static int Set(rd_kafka_conf_t* conf, const char* name, const char* value) {
@@ -71,6 +79,12 @@ int main(int argc, char** argv) {
   }
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
-  printf("messages=%lld bytes=%llu checksum=%u\n", messages, bytes, checksum);
+  struct rusage poll_thread;
+  struct rusage process;
+  getrusage(RUSAGE_THREAD, &poll_thread);
+  getrusage(RUSAGE_SELF, &process); /* librdkafka's threads have all exited: they count here */
+  const double poll_cpu = CpuSeconds(&poll_thread);
+  printf("messages=%lld bytes=%llu checksum=%u poll_thread_cpu_s=%.3f other_threads_cpu_s=%.3f\n",
+         messages, bytes, checksum, poll_cpu, CpuSeconds(&process) - poll_cpu);
   return messages == wanted ? 0 : 1;
 }

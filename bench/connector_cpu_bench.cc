@@ -17,6 +17,9 @@
 //                                  its environment (e.g. a PINSYNC_KAFKA__PROPERTIES__ override)
 //                                  and reports `b_us` and `b_over_a`, the paired ratio of the two
 //                                  runs, steadier than comparing separate benchmark runs
+//   CONNECTOR_CPU_BENCH_B_PINSYNC    A/B of two builds: the B run uses this `pinsync` executable
+//                                  (e.g. one built from the previous commit) instead of this
+//                                  build's; either knob turns the B run on
 
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
@@ -31,6 +34,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -151,13 +156,67 @@ struct TempDir {
   }
 };
 
+struct ThreadSplit {
+  double poll_thread = 0;
+  double kafka_threads = 0;
+  double delivery_thread = 0;
+  double other_threads = 0;
+
+  static ThreadSplit Of(const std::vector<ThreadCpu>& threads) {
+    ThreadSplit split;
+    for (const ThreadCpu& thread : threads) {
+      if (thread.main) {
+        split.poll_thread += thread.seconds;
+      } else if (thread.name.starts_with("rdk:")) {
+        split.kafka_threads += thread.seconds;
+      } else if (thread.name == "delivery") {
+        split.delivery_thread += thread.seconds;
+      } else {
+        split.other_threads += thread.seconds;
+      }
+    }
+    return split;
+  }
+  ThreadSplit operator-(const ThreadSplit& o) const {
+    return {poll_thread - o.poll_thread, kafka_threads - o.kafka_threads,
+            delivery_thread - o.delivery_thread, other_threads - o.other_threads};
+  }
+};
+
 struct RunResult {
   double cpu_seconds = 0;
   double user_seconds = 0;
   double system_seconds = 0;
   double wall_seconds = 0;
+  long minor_faults = 0;
+  long voluntary_switches = 0;
   std::string error;  // non-empty: the run failed
+  // Where the CPU went, by thread: the thread that polls Kafka (pinsync's consumer thread, the
+  // bare consumer's only one), librdkafka's own ("rdk:*"), pinsync's delivery thread and the
+  // rest (registry reader, metrics server). pinsync's are read when the backlog is drained
+  // (`drain`), and during the shutdown that follows (`shutdown`: the flush of every open batch,
+  // its delivery and the final commit; read every 100 ms, so the last 100 ms are missing).
+  ThreadSplit drain;
+  ThreadSplit shutdown;
 };
+
+// A number printed as "name=value" on a line of `text`; 0 if absent.
+double NamedValue(const std::string& text, const std::string& name) {
+  const size_t at = text.find(name + "=");
+  return at == std::string::npos ? 0 : std::strtod(text.c_str() + at + name.size() + 1, nullptr);
+}
+
+RunResult Measured(const Exit& exit, std::chrono::steady_clock::time_point start) {
+  RunResult result;
+  result.cpu_seconds = exit.cpu_seconds();
+  result.user_seconds = exit.user_seconds;
+  result.system_seconds = exit.system_seconds;
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.minor_faults = exit.minor_faults;
+  result.voluntary_switches = exit.voluntary_switches;
+  return result;
+}
 
 RunResult FailedRun(std::string error) {
   RunResult result;
@@ -172,10 +231,13 @@ RunResult RunBareConsumer(const Backlog& backlog, const std::string& group, cons
                      dir.path / (group + ".out"), dir.path / (group + ".err"));
   if (!child) return FailedRun("could not start bare_consumer");
   const Exit exit = WaitFor(*child, 700s);
-  RunResult result{exit.cpu_seconds(), exit.user_seconds, exit.system_seconds,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                   ""};
+  RunResult result = Measured(exit, start);
   if (!exit.success()) result.error = "bare_consumer failed; see " + (dir.path / group).string();
+  std::ifstream out_file(dir.path / (group + ".out"));
+  const std::string out((std::istreambuf_iterator<char>(out_file)),
+                        std::istreambuf_iterator<char>());
+  result.drain.poll_thread = NamedValue(out, "poll_thread_cpu_s");
+  result.drain.kafka_threads = NamedValue(out, "other_threads_cpu_s");
   return result;
 }
 
@@ -207,7 +269,7 @@ std::string PinsyncConfig(const Backlog& backlog, const std::string& group,
 }
 
 RunResult RunPinsync(const Backlog& backlog, const std::string& group, const TempDir& dir,
-                     const char* extra_env) {
+                     const char* extra_env, const std::string& executable) {
   auto sandbox = Spawn({PINSYNC_EXECUTABLE, "sandbox", "--host", "127.0.0.1", "--port", "0"},
                        dir.path / (group + "-sandbox.out"), dir.path / (group + "-sandbox.err"));
   if (!sandbox) return FailedRun("could not start pinsync sandbox");
@@ -226,8 +288,8 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
     for (std::string word; words >> word;) env.push_back(word);
   }
   const auto start = std::chrono::steady_clock::now();
-  auto pinsync = Spawn({PINSYNC_EXECUTABLE, "run", "-c", config_path.string()},
-                       dir.path / (group + ".out"), dir.path / (group + ".err"), env);
+  auto pinsync = Spawn({executable, "run", "-c", config_path.string()}, dir.path / (group + ".out"),
+                       dir.path / (group + ".err"), env);
   if (!pinsync) {
     Stop(*sandbox, 10s);
     return FailedRun("could not start pinsync run");
@@ -238,10 +300,12 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
   // open batch to the sandbox, waits for the acknowledgements and commits: all of it counted.
   const auto deadline = start + 600s;
   bool drained = false;
+  std::vector<ThreadCpu> threads;  // when drained
   while (!drained && std::chrono::steady_clock::now() < deadline && Running(*pinsync)) {
     std::this_thread::sleep_for(500ms);  // each scrape costs pinsync ~1 ms
     const auto processed = ProcessedMessages(metrics_port);
     drained = processed && *processed >= static_cast<double>(backlog.events);
+    if (drained) threads = ThreadCpuOf(*pinsync);
     if (perf != nullptr && !profiler && processed) {
       // Attached once the metrics answer: `perf record -p` samples only the threads that exist
       // when it attaches, and by then the consumer, broker and delivery threads all do.
@@ -252,10 +316,22 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
       profiler = Spawn(args, dir.path / "perf.out", dir.path / "perf.err");
     }
   }
-  const Exit exit = Stop(*pinsync, 400s);
-  RunResult result{exit.cpu_seconds(), exit.user_seconds, exit.system_seconds,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                   ""};
+  const ThreadSplit at_drain = ThreadSplit::Of(threads);
+  // Each thread's last reading: threads end one by one as the process shuts down.
+  std::map<pid_t, ThreadCpu> last_seen;
+  for (const ThreadCpu& thread : threads) last_seen[thread.tid] = thread;
+  Terminate(*pinsync);
+  for (const auto stop_by = std::chrono::steady_clock::now() + 400s;
+       Running(*pinsync) && std::chrono::steady_clock::now() < stop_by;) {
+    for (ThreadCpu& thread : ThreadCpuOf(*pinsync)) last_seen[thread.tid] = std::move(thread);
+    std::this_thread::sleep_for(100ms);
+  }
+  std::vector<ThreadCpu> at_exit;
+  for (const auto& [tid, thread] : last_seen) at_exit.push_back(thread);
+  const Exit exit = WaitFor(*pinsync, 10s);
+  RunResult result = Measured(exit, start);
+  result.drain = at_drain;
+  result.shutdown = ThreadSplit::Of(at_exit) - at_drain;
   if (profiler) WaitFor(*profiler, 120s);
   Stop(*sandbox, 10s);
   if (!drained) result.error = "pinsync did not drain the backlog; see " + dir.path.string();
@@ -276,12 +352,16 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
   RunResult pinsync;
   RunResult b;
   const char* b_env = std::getenv("CONNECTOR_CPU_BENCH_B_ENV");
+  const char* b_pinsync = std::getenv("CONNECTOR_CPU_BENCH_B_PINSYNC");
+  const bool run_b = b_env != nullptr || b_pinsync != nullptr;
   for (auto _ : state) {
     ++run;
     bare = RunBareConsumer(backlog, "bare-" + std::to_string(run), dir);
-    pinsync = RunPinsync(backlog, "pinsync-" + std::to_string(run), dir, nullptr);
-    if (b_env != nullptr) {
-      b = RunPinsync(backlog, "pinsync-b-" + std::to_string(run), dir, b_env);
+    pinsync =
+        RunPinsync(backlog, "pinsync-" + std::to_string(run), dir, nullptr, PINSYNC_EXECUTABLE);
+    if (run_b) {
+      b = RunPinsync(backlog, "pinsync-b-" + std::to_string(run), dir, b_env,
+                     b_pinsync != nullptr ? b_pinsync : PINSYNC_EXECUTABLE);
     }
     if (!bare.error.empty() || !pinsync.error.empty() || !b.error.empty()) {
       state.SkipWithError((bare.error + " " + pinsync.error + " " + b.error).c_str());
@@ -297,9 +377,28 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
   state.counters["pinsync_user_us"] = pinsync.user_seconds / events * 1e6;
   state.counters["pinsync_sys_us"] = pinsync.system_seconds / events * 1e6;
   state.counters["ratio"] = pinsync_us / bare_us;
-  if (b_env != nullptr) {
+  // Per 1,000 messages: fresh pages touched and waits (futex, poll), for explaining sys time.
+  state.counters["bare_faults_pkm"] = static_cast<double>(bare.minor_faults) / events * 1e3;
+  state.counters["pinsync_faults_pkm"] = static_cast<double>(pinsync.minor_faults) / events * 1e3;
+  state.counters["bare_waits_pkm"] = static_cast<double>(bare.voluntary_switches) / events * 1e3;
+  state.counters["pinsync_waits_pkm"] =
+      static_cast<double>(pinsync.voluntary_switches) / events * 1e3;
+  if (run_b) {
     state.counters["b_us"] = b.cpu_seconds / events * 1e6;
     state.counters["b_over_a"] = b.cpu_seconds / pinsync.cpu_seconds;
+    state.counters["b_faults_pkm"] = static_cast<double>(b.minor_faults) / events * 1e3;
+    state.counters["b_waits_pkm"] = static_cast<double>(b.voluntary_switches) / events * 1e3;
+  }
+  auto per_message = [events](double seconds) { return seconds / events * 1e6; };
+  state.counters["bare_poll_thread_us"] = per_message(bare.drain.poll_thread);
+  state.counters["bare_kafka_threads_us"] = per_message(bare.drain.kafka_threads);
+  for (const auto& [phase, split] :
+       {std::pair{"drain", pinsync.drain}, {"shutdown", pinsync.shutdown}}) {
+    const std::string prefix = std::string("pinsync_") + phase + "_";
+    state.counters[prefix + "consumer_thread_us"] = per_message(split.poll_thread);
+    state.counters[prefix + "kafka_threads_us"] = per_message(split.kafka_threads);
+    state.counters[prefix + "delivery_thread_us"] = per_message(split.delivery_thread);
+    state.counters[prefix + "other_threads_us"] = per_message(split.other_threads);
   }
   state.counters["bare_wall_s"] = bare.wall_seconds;
   state.counters["pinsync_wall_s"] = pinsync.wall_seconds;

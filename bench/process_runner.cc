@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <thread>
 
 #include <httplib.h>
@@ -27,6 +29,9 @@ Exit FromWait(int status, const rusage& usage) {
   exit.status = exit.exited ? WEXITSTATUS(status) : -1;
   exit.user_seconds = Seconds(usage.ru_utime);
   exit.system_seconds = Seconds(usage.ru_stime);
+  exit.minor_faults = usage.ru_minflt;
+  exit.voluntary_switches = usage.ru_nvcsw;
+  exit.involuntary_switches = usage.ru_nivcsw;
   return exit;
 }
 
@@ -74,8 +79,10 @@ Exit WaitFor(const Child& child, std::chrono::seconds timeout) {
   return killed;
 }
 
+void Terminate(const Child& child) { ::kill(child.pid, SIGTERM); }
+
 Exit Stop(const Child& child, std::chrono::seconds timeout) {
-  ::kill(child.pid, SIGTERM);
+  Terminate(child);
   return WaitFor(child, timeout);
 }
 
@@ -96,6 +103,37 @@ std::optional<std::string> ReadFirstLine(const std::filesystem::path& file,
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return std::nullopt;
+}
+
+std::vector<ThreadCpu> ThreadCpuOf(const Child& child) {
+  std::vector<ThreadCpu> out;
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const std::filesystem::path tasks = "/proc/" + std::to_string(child.pid) + "/task";
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    std::ifstream stat_file(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+    // "tid (comm) state ppid ..."; comm may hold spaces and parentheses: split at the last ')'.
+    const size_t open = stat.find('(');
+    const size_t close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close < open) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string field;
+    double user = 0;
+    double system = 0;
+    for (int index = 3; rest >> field; ++index) {  // index: the field's number in proc(5)
+      if (index == 14) user = std::strtod(field.c_str(), nullptr);
+      if (index == 15) {
+        system = std::strtod(field.c_str(), nullptr);
+        break;
+      }
+    }
+    out.push_back(ThreadCpu{static_cast<pid_t>(std::stol(task.path().filename().string())),
+                            stat.substr(open + 1, close - open - 1),
+                            task.path().filename() == std::to_string(child.pid),
+                            (user + system) / tick});
+  }
+  return out;
 }
 
 std::optional<std::string> HttpGet(int port, const std::string& path) {

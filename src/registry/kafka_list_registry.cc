@@ -16,6 +16,7 @@
 #include <rapidjson/writer.h>
 #include <utility>
 
+#include "pinsync/common/thread_name.h"
 #include "pinsync/registry/registry_book.h"
 #include "pinsync/registry/token_envelope.h"
 #include "rdkafka_handles.h"
@@ -333,7 +334,10 @@ Result<std::unique_ptr<KafkaListRegistry>, kafka::KafkaError> KafkaListRegistry:
                           static_cast<int>(err)}};
   }
   State* raw = state.get();
-  raw->reader = std::thread([raw] { raw->Run(); });
+  raw->reader = std::thread([raw] {
+    NameThisThread("list-registry");
+    raw->Run();
+  });
   spdlog::info("registry: member {} reads topic {}", raw->options.member_id, topic);
   return std::unique_ptr<KafkaListRegistry>(new KafkaListRegistry(std::move(state)));
 }
