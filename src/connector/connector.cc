@@ -3,14 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <thread>
 
 namespace pinsync::connector {
 namespace {
 
-// Between pump rounds while waiting on delivery (revocation, shutdown): short enough to commit
-// promptly, long enough not to spin.
-constexpr auto kWaitRound = std::chrono::milliseconds(5);
+// Longest wait between pump rounds while waiting on delivery (revocation, shutdown); an outcome
+// ends it at once, so this only bounds how often an idle wait wakes (a handoff embargo can keep
+// shutdown waiting for tens of seconds).
+constexpr auto kWaitRound = std::chrono::milliseconds(50);
 // Longest a revocation waits for requests already on the wire (see OnPartitionsRevoked).
 constexpr auto kRevocationWait = std::chrono::milliseconds(1000);
 // Poll timeout in the main loop: bounds how late an age-triggered flush can be.
@@ -116,15 +116,17 @@ void Connector::ApplyBackpressure() {
 
 template <class Done>
 bool Connector::PumpUntil(Done done, SteadyTime deadline) {
-  // Bounded by the deadline and, in case the clock is not moving (tests), by a round count.
-  const auto max_rounds = std::max<int64_t>(
-      1, std::chrono::duration_cast<std::chrono::milliseconds>(config_.shutdown.timeout).count() /
-             kWaitRound.count());
-  for (int64_t round = 0; round < max_rounds; ++round) {
+  // Bounded by the deadline and, in case the clock is not moving (tests), by counting the waits
+  // during which it did not move: as many as shutdown.timeout holds of the sinks' poll interval.
+  const int64_t max_still_waits =
+      std::max<int64_t>(1, config_.shutdown.timeout / pinterest::BatchSink::kOutcomePollInterval);
+  for (int64_t still_waits = 0; still_waits < max_still_waits;) {
     if (pipeline_.Pump()) MaybeCommit(true);
     if (done()) return true;
-    if (clock_.Now() >= deadline) return false;
-    std::this_thread::sleep_for(kWaitRound);
+    const SteadyTime before = clock_.Now();
+    if (before >= deadline) return false;
+    pipeline_.AwaitSettlement(std::min<Duration>(kWaitRound, deadline - before));
+    if (clock_.Now() == before) ++still_waits;
   }
   return done();
 }

@@ -497,6 +497,12 @@ bool SyncPipeline::ShouldPause() {
   return paused_;
 }
 
+bool SyncPipeline::AwaitSettlement(Duration timeout) {
+  if (!settlements_.empty())
+    timeout = std::min(timeout, pinterest::BatchSink::kOutcomePollInterval);
+  return sink_.AwaitOutcomes(timeout);
+}
+
 bool SyncPipeline::Quiescent() const {
   return aggregator_.buffered_records() == 0 && aggregator_.buffered_batches() == 0 &&
          in_flight_.empty() && settlements_.empty();

@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "pinsync/common/thread_name.h"
 #include "pinsync/pinterest/access_token_source.h"
 #include "pinsync/pinterest/delivery_engine.h"
 #include "pinsync/pinterest/pinterest_stats.h"
@@ -96,6 +97,13 @@ class PinterestBatchSink final : public BatchSink {
     return out;
   }
 
+  bool AwaitOutcomes(Duration timeout) override {
+    std::unique_lock lock(mu_);
+    return outcomes_cv_.wait_for(lock, timeout, [this] {
+      return !outcomes_.empty() || stopped_;
+    }) && !outcomes_.empty();
+  }
+
   void SetBudgetShare(double share) override {
     budget_share_.store(share);
     transport_->Wakeup();
@@ -118,6 +126,7 @@ class PinterestBatchSink final : public BatchSink {
     }
     stop_.store(true);
     withdraw_done_cv_.notify_all();
+    outcomes_cv_.notify_all();
     if (transport_) transport_->Wakeup();
     if (thread_.joinable()) thread_.join();
   }
@@ -131,6 +140,7 @@ class PinterestBatchSink final : public BatchSink {
   };
 
   void Run() {
+    NameThisThread("delivery");
     while (!stop_.load()) {
       std::vector<Command> incoming;
       {
@@ -159,8 +169,11 @@ class PinterestBatchSink final : public BatchSink {
       engine_->Pump();
       auto finished = engine_->TakeFinished();
       if (!finished.empty()) {
-        std::lock_guard lock(mu_);
-        for (auto& f : finished) outcomes_.push_back(std::move(f));
+        {
+          std::lock_guard lock(mu_);
+          for (auto& f : finished) outcomes_.push_back(std::move(f));
+        }
+        outcomes_cv_.notify_all();
       }
       PublishView();
     }
@@ -198,6 +211,7 @@ class PinterestBatchSink final : public BatchSink {
   bool stopped_ = false;
   std::vector<Command> incoming_;
   std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> outcomes_;
+  std::condition_variable outcomes_cv_;  // outcomes_ became non-empty, or stopped_
   size_t pending_records_ = 0;
   std::map<uint64_t, size_t> submitted_sizes_;  // by batch id, until drained
   std::condition_variable withdraw_done_cv_;

@@ -195,6 +195,29 @@ TEST_F(SinkRoundTripTest, StopReturnsWithRequestsInFlight) {
   EXPECT_TRUE(sink.DrainOutcomes().empty());
 }
 
+// The connector's shutdown and revocation wait on this instead of polling every few ms.
+TEST_F(SinkRoundTripTest, AwaitOutcomesWakesForAnOutcomeAndForStop) {
+  BatchSink& sink = NewSink(Config());
+  // Nothing submitted: the wait runs out and says so.
+  EXPECT_FALSE(sink.AwaitOutcomes(std::chrono::milliseconds(50)));
+
+  sink.Submit(MakeBatch(1, "111", "VIP shoppers", ListType::kEmail, Records(0, 10)));
+  const auto before = std::chrono::steady_clock::now();
+  ASSERT_TRUE(sink.AwaitOutcomes(std::chrono::minutes(2)));
+  // Woken by the acknowledgement, not by the timeout (a generous bound, not a benchmark).
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(60));
+  auto outcomes = sink.DrainOutcomes();
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].first.status, DeliveryStatus::kAcknowledged) << outcomes[0].first.detail;
+  EXPECT_FALSE(sink.AwaitOutcomes(std::chrono::milliseconds(10)));  // drained: nothing ready
+
+  // A stopped sink never produces outcomes: the wait ends at once instead of running out.
+  sink.Stop();
+  const auto stopped_at = std::chrono::steady_clock::now();
+  EXPECT_FALSE(sink.AwaitOutcomes(std::chrono::minutes(2)));
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, std::chrono::seconds(60));
+}
+
 TEST_F(SinkRoundTripTest, RefusesAnUnusableConfiguration) {
   config::Config config = Config();
   config.pinterest.api_base_url = "ftp://example.com/v5";

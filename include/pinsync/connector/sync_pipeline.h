@@ -107,6 +107,11 @@ class SyncPipeline {
   bool Pump();
   // Flushes every open batch to delivery (shutdown).
   void FlushAll();
+  // Waits up to `timeout` for something for Pump to settle, for callers with nothing else to do
+  // (shutdown, revocation): a delivery outcome ends the wait at once. Dead-letter copies being
+  // acknowledged have no such signal, so while any is awaited the wait is one poll interval.
+  // True if outcomes are ready.
+  bool AwaitSettlement(Duration timeout);
 
   // Offsets to commit (Kafka convention: next offset to read). Changed: only partitions whose
   // committable offset advanced since the last call. All: every assigned partition's.

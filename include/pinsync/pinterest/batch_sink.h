@@ -59,6 +59,12 @@ class BatchSink {
   // Non-blocking: the outcomes finished since the last call, each batch exactly once.
   // The returned batch keeps its records so failures can be dead-lettered.
   virtual std::vector<std::pair<DeliveryOutcome, aggregate::Batch>> DrainOutcomes() = 0;
+  // Blocks until DrainOutcomes has something, the sink stopped, or `timeout` passed; true if
+  // outcomes are ready. For a caller with nothing to do but wait for acknowledgements (shutdown,
+  // revocation), instead of waking every few milliseconds to look. The default, for sinks without
+  // a signal (test fakes), sleeps at most kOutcomePollInterval and answers false: callers poll.
+  virtual bool AwaitOutcomes(Duration timeout);
+  static constexpr Duration kOutcomePollInterval = std::chrono::milliseconds(5);
   // Records submitted and not yet drained.
   virtual size_t PendingRecords() const = 0;
   // This member's share (0..1] of pinterest.requests_per_minute, the budget of the whole
