@@ -392,9 +392,13 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
   auto per_message = [events](double seconds) { return seconds / events * 1e6; };
   state.counters["bare_poll_thread_us"] = per_message(bare.drain.poll_thread);
   state.counters["bare_kafka_threads_us"] = per_message(bare.drain.kafka_threads);
-  for (const auto& [phase, split] :
-       {std::pair{"drain", pinsync.drain}, {"shutdown", pinsync.shutdown}}) {
-    const std::string prefix = std::string("pinsync_") + phase + "_";
+  std::vector<std::pair<std::string, ThreadSplit>> splits{{"pinsync_drain_", pinsync.drain},
+                                                          {"pinsync_shutdown_", pinsync.shutdown}};
+  if (run_b) {
+    splits.emplace_back("b_drain_", b.drain);
+    splits.emplace_back("b_shutdown_", b.shutdown);
+  }
+  for (const auto& [prefix, split] : splits) {
     state.counters[prefix + "consumer_thread_us"] = per_message(split.poll_thread);
     state.counters[prefix + "kafka_threads_us"] = per_message(split.kafka_threads);
     state.counters[prefix + "delivery_thread_us"] = per_message(split.delivery_thread);

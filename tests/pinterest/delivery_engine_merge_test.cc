@@ -188,6 +188,47 @@ TEST(DeliveryEngineMergeTest, AChangeAfterAnAcknowledgedOneJoinsTheStartedBatch)
   EXPECT_EQ(Members(h), expected);
 }
 
+// At scale: 19,000 records acknowledged around one request held on the wire. A change to an
+// acknowledged record joins the started batch; a change to a record on the wire waits.
+TEST(DeliveryEngineMergeTest, TheRecordOnTheWireStaysUnansweredWhileThousandsAreAcknowledged) {
+  config::Config config = Limits(2);
+  config.pinterest.max_records_per_request = 1000;
+  EngineHarness h(config);
+  StartWarm(h);
+  bool release = false;
+  // Of 20 requests of 1,000 adds, the one carrying 115,000..115,999 stays on the wire.
+  h.pinterest().hold = [&](const HttpRequest& r) {
+    return IsPatch(r) && Carries(r, 115500) && !release;
+  };
+  h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, Records(100000, 20000)));
+  h.Turns(100);  // 1 s: batch 1 keeps taking changes for half of retry_max_duration (5 s)
+  const auto members = Members(h);
+  for (uint64_t n : {100000, 100003, 114999, 116000, 119999}) {
+    ASSERT_TRUE(members.contains(IdFor(n).Hex())) << n << " should be acknowledged by now";
+  }
+  ASSERT_FALSE(members.contains(IdFor(115500).Hex()));
+  // Record 100,003's add was acknowledged: its remove joins batch 1.
+  h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, {}, {{IdFor(100003), 0}}));
+  EXPECT_EQ(h.engine().queued_batches(), 1u);
+  // Record 115,500's add is still on the wire: its remove waits for the next turn.
+  h.engine().Submit(MakeBatch(3, "111", "vip", ListType::kEmail, {}, {{IdFor(115500), 0}}));
+  EXPECT_EQ(h.engine().queued_batches(), 2u);
+  h.Turns(20);
+  for (const auto& r : h.transport().started()) {
+    EXPECT_FALSE(IsRemove(r) && Carries(r, 115500)) << "the remove overtook the add on the wire";
+  }
+  release = true;
+  auto out = h.Run(2);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].first.merged_batch_ids, std::vector<uint64_t>{2});
+  EXPECT_EQ(out[1].first.batch_id, 3u);
+  std::set<std::string> expected = Hexes(Records(100000, 20000));
+  expected.erase(IdFor(100003).Hex());
+  expected.erase(IdFor(115500).Hex());
+  expected.insert(IdFor(9999).Hex());
+  EXPECT_EQ(Members(h), expected);
+}
+
 TEST(DeliveryEngineMergeTest, AMergedBatchSettlesOnlyOnceItsRecordsAreAcknowledged) {
   EngineHarness h(Limits(1));
   StartWarm(h);
