@@ -23,6 +23,11 @@ double Seconds(const timeval& t) {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
 }
 
+std::string ReadFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 Exit FromWait(int status, const rusage& usage) {
   Exit exit;
   exit.exited = WIFEXITED(status);
@@ -31,7 +36,6 @@ Exit FromWait(int status, const rusage& usage) {
   exit.system_seconds = Seconds(usage.ru_stime);
   exit.minor_faults = usage.ru_minflt;
   exit.voluntary_switches = usage.ru_nvcsw;
-  exit.involuntary_switches = usage.ru_nivcsw;
   return exit;
 }
 
@@ -97,8 +101,7 @@ std::optional<std::string> ReadFirstLine(const std::filesystem::path& file,
                                          std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream in(file);
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string content = ReadFile(file);
     if (auto end = content.find('\n'); end != std::string::npos) return content.substr(0, end);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -111,8 +114,7 @@ std::vector<ThreadCpu> ThreadCpuOf(const Child& child) {
   const std::filesystem::path tasks = "/proc/" + std::to_string(child.pid) + "/task";
   std::error_code error;
   for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
-    std::ifstream stat_file(task.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+    const std::string stat = ReadFile(task.path() / "stat");
     // "tid (comm) state ppid ..."; comm may hold spaces and parentheses: split at the last ')'.
     const size_t open = stat.find('(');
     const size_t close = stat.rfind(')');

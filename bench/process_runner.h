@@ -21,9 +21,8 @@ struct Exit {
   int status = 0;       // exit status when exited
   double user_seconds = 0;
   double system_seconds = 0;
-  long minor_faults = 0;          // pages first touched (fresh memory), each a trip to the kernel
-  long voluntary_switches = 0;    // waits: on a lock, a condition, a socket
-  long involuntary_switches = 0;  // preempted: the machine was busy
+  long minor_faults = 0;        // pages first touched (fresh memory), each a trip to the kernel
+  long voluntary_switches = 0;  // waits: on a lock, a condition, a socket
   double cpu_seconds() const { return user_seconds + system_seconds; }
   bool success() const { return exited && status == 0; }
 };
