@@ -1,5 +1,15 @@
+// RapidJSON's SSE2 string and whitespace scanning, for this file only: on an in-place buffer it
+// loads whole aligned 16-byte blocks, up to 15 bytes past the terminating NUL, and the parse
+// buffer below is aligned and padded for that. The other parsers in the project pass lengths (a
+// path these macros leave bounded) and tests parse unpadded C strings, so it stays local; no
+// other file instantiates RapidJSON's in-place reader. SSE2 is part of every x86-64 CPU.
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2
+#endif
+
 #include "pinsync/decode/event_decoder.h"
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -15,8 +25,11 @@ namespace pinsync::decode {
 
 namespace {
 
-// Values up to this size are parsed in a stack buffer; larger ones in one heap block.
+// Values up to this size (with their NUL and padding) are parsed in a stack buffer; larger ones
+// in one heap block.
 constexpr size_t kStackParseBuffer = 4096;
+// The parse buffer's alignment and size granule: SIMD scanning reads aligned 16-byte blocks.
+constexpr size_t kParseBlock = 16;
 
 Unexpected<DecodeError> Fail(DecodeErrc code, std::string detail) {
   return Unexpected{DecodeError{code, std::move(detail)}};
@@ -33,12 +46,13 @@ Unexpected<DecodeError> EscapedSurrogate(std::string_view field) {
                                             "valid Unicode");
 }
 
-// An optional string field: absent and null leave out empty.
+// An optional string field: absent and null leave out empty. `escaped`: the value had a
+// backslash, so the text may hold an escaped lone surrogate.
 std::optional<DecodeError> ReadOptionalString(const ScalarField& field, std::string_view name,
-                                              std::string& out) {
+                                              bool escaped, std::string& out) {
   if (!field.present()) return std::nullopt;
   if (field.kind != ScalarField::Kind::kString) return WrongType(name, "a string").error;
-  if (!IsValidUtf8(field.text)) return EscapedSurrogate(name).error;
+  if (escaped && !IsValidUtf8(field.text)) return EscapedSurrogate(name).error;
   out.assign(field.text);
   return std::nullopt;
 }
@@ -77,28 +91,33 @@ Status<DecodeError> EventDecoder::DecodeUncounted(std::string_view key, std::str
                     " bytes, over the limit of " + std::to_string(max_message_bytes_) +
                     " (kafka.max_message_bytes); split the event or raise the limit");
   }
-  if (!IsValidUtf8(value)) {
+  const Utf8Scan scan = ScanUtf8(value);
+  if (!scan.valid) {
     return Fail(DecodeErrc::kInvalidUtf8, "message value is not valid UTF-8; send UTF-8 JSON");
   }
   // The in-place parser stops at a NUL; a raw NUL is never valid JSON anyway.
-  if (std::memchr(value.data(), '\0', value.size()) != nullptr) {
+  if (scan.has_nul) {
     return Fail(DecodeErrc::kMalformedJson,
                 "message value contains a NUL byte; send one JSON object per message");
   }
+  const bool escaped = scan.has_backslash;
 
-  // In-place parsing: strings are unescaped inside this copy, never allocated one by one.
-  char stack_buffer[kStackParseBuffer];
+  // In-place parsing: strings are unescaped inside this copy, never allocated one by one. The
+  // copy is followed by a NUL and zeros up to the end of its last 16-byte block.
+  const size_t padded = (value.size() + kParseBlock) / kParseBlock * kParseBlock;
+  alignas(kParseBlock) char stack_buffer[kStackParseBuffer];
   std::unique_ptr<char[]> heap_buffer;
   char* buffer = stack_buffer;
-  if (value.size() >= sizeof stack_buffer) {
-    heap_buffer = std::make_unique_for_overwrite<char[]>(value.size() + 1);
-    buffer = heap_buffer.get();
+  if (padded > sizeof stack_buffer) {
+    heap_buffer = std::make_unique_for_overwrite<char[]>(padded + kParseBlock - 1);
+    const auto address = reinterpret_cast<uintptr_t>(heap_buffer.get());
+    buffer = heap_buffer.get() + (kParseBlock - address % kParseBlock) % kParseBlock;
   }
   std::memcpy(buffer, value.data(), value.size());
-  buffer[value.size()] = '\0';
+  std::memset(buffer + value.size(), 0, padded - value.size());
 
   event.Clear();
-  EventFieldCollector collector(event.identifiers);
+  EventFieldCollector collector(event.identifiers, escaped);
   rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(buffer);
   rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>> reader;
   reader.Parse<rapidjson::kParseInsituFlag>(stream, collector);
@@ -127,7 +146,7 @@ Status<DecodeError> EventDecoder::DecodeUncounted(std::string_view key, std::str
   if (f.audience_id.text.empty()) {
     return Fail(DecodeErrc::kMissingField, "field audience_id is empty; it is required");
   }
-  if (!IsValidUtf8(f.audience_id.text)) return EscapedSurrogate("audience_id");
+  if (escaped && !IsValidUtf8(f.audience_id.text)) return EscapedSurrogate("audience_id");
   event.audience_id.assign(f.audience_id.text);
 
   if (!f.op.present()) return Fail(DecodeErrc::kMissingField, "field op is required");
@@ -140,7 +159,8 @@ Status<DecodeError> EventDecoder::DecodeUncounted(std::string_view key, std::str
     return Fail(DecodeErrc::kUnknownOp, "field op must be \"add\" or \"remove\" (lowercase)");
   }
 
-  if (auto err = ReadOptionalString(f.user_id, "user_id", event.user_id)) return Unexpected{*err};
+  if (auto err = ReadOptionalString(f.user_id, "user_id", escaped, event.user_id))
+    return Unexpected{*err};
   if (event.user_id.empty()) {
     if (key.empty()) {
       return Fail(DecodeErrc::kMissingField,
@@ -154,7 +174,8 @@ Status<DecodeError> EventDecoder::DecodeUncounted(std::string_view key, std::str
     event.user_id.assign(key);
   }
 
-  if (auto err = ReadOptionalString(f.audience_name, "audience_name", event.audience_name)) {
+  if (auto err =
+          ReadOptionalString(f.audience_name, "audience_name", escaped, event.audience_name)) {
     return Unexpected{*err};
   }
   if (event.audience_name.empty()) event.audience_name.assign(event.audience_id);

@@ -49,6 +49,7 @@ bool EventFieldCollector::Key(const Ch* s, rapidjson::SizeType n, bool) {
         if (kind.name == name) {
           kind_list_ = &(raw_.*kind.list);
           kind_name_ = kind.name;
+          break;
         }
       }
       break;
@@ -166,7 +167,7 @@ bool EventFieldCollector::OnIdentifierElement(Token token, std::string_view text
 void EventFieldCollector::AddIdentifier(std::string_view text) {
   // The raw bytes were validated before parsing; an escaped lone surrogate ("\udc00") is what
   // can still decode to something that is not UTF-8.
-  if (!IsValidUtf8(text)) {
+  if (escaped_ && !IsValidUtf8(text)) {
     IdentifierProblem(DecodeErrc::kInvalidUtf8,
                       "identifiers." + std::string(kind_name_) +
                           " contains an escaped lone UTF-16 surrogate; send valid Unicode");

@@ -47,8 +47,10 @@ class EventFieldCollector {
  public:
   using Ch = char;
 
-  // Identifier values are appended to raw as they are read.
-  explicit EventFieldCollector(RawIdentifiers& raw) : raw_(raw) {}
+  // Identifier values are appended to raw as they are read. `escaped`: the message value holds a
+  // backslash, so a string may hold an escaped lone surrogate and each identifier is checked
+  // (without one, strings are slices of the already validated value; see ScanUtf8).
+  EventFieldCollector(RawIdentifiers& raw, bool escaped) : raw_(raw), escaped_(escaped) {}
 
   const EventFields& fields() const { return fields_; }
 
@@ -108,6 +110,7 @@ class EventFieldCollector {
   void IdentifierProblem(DecodeErrc code, std::string detail);
 
   RawIdentifiers& raw_;
+  bool escaped_;
   EventFields fields_;
   std::array<Frame, kMaxNestingDepth> frames_{};
   size_t depth_ = 0;  // open containers

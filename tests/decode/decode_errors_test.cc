@@ -76,6 +76,17 @@ TEST(DecodeErrors, InvalidUtf8) {
       "invalid_utf8");
   EXPECT_EQ(Reject(R"({"audience_id":"\udfff","op":"add","identifiers":{"email":"x"}})").reason,
             "invalid_utf8");
+  EXPECT_EQ(Reject(R"({"audience_id":"a","op":"add","user_id":"u\udc00",)"
+                   R"("identifiers":{"email":"x"}})")
+                .reason,
+            "invalid_utf8");
+  EXPECT_EQ(Reject(R"({"audience_id":"a","audience_name":"\udc00","op":"add",)"
+                   R"("identifiers":{"gaid":"x"}})")
+                .reason,
+            "invalid_utf8");
+  EXPECT_EQ(
+      Reject(R"({"audience_id":"a","op":"add","identifiers":{"gaid":["ok","\udc00"]}})").reason,
+      "invalid_utf8");
   // The key, when it is the user id.
   const auto r = Reject(R"({"audience_id":"a","op":"add","identifiers":{"email":"x"}})", "\xc3");
   EXPECT_EQ(r.reason, "invalid_utf8");

@@ -183,6 +183,36 @@ TEST(EventDecoder, LargeEventSpillsPastTheStackBuffersAndStillDecodes) {
   EXPECT_EQ(e.identifiers.email[4999], "user4999@example.com");
 }
 
+// The parse buffer is a padded copy (SIMD scanning reads whole 16-byte blocks past the end):
+// every length around the stack buffer's size and around a block boundary decodes the same.
+TEST(EventDecoder, EveryValueLengthAroundTheBufferBoundariesDecodes) {
+  const std::string head =
+      R"({"audience_id":"a","op":"add","identifiers":{"email":"x@y.io"},"pad":")";
+  for (size_t length = 4050; length <= 4130; ++length) {
+    std::string value = head;
+    value.append(length - head.size() - 2, 'p');
+    value += "\"}";
+    ASSERT_EQ(value.size(), length);
+    const auto e = MustDecode("k", value);
+    EXPECT_EQ(e.audience_id, "a") << length;
+    EXPECT_THAT(e.identifiers.email, ElementsAre("x@y.io")) << length;
+  }
+}
+
+// Escapes make the in-place parser move the rest of a string back; long strings cross several
+// 16-byte blocks after one, and each field still comes out unescaped.
+TEST(EventDecoder, EscapedStringsAreUnescapedInEveryField) {
+  const std::string tail(40, 't');
+  const std::string value = R"({"audience_id":"a\"b)" + tail + R"(","audience_name":"caf\u00e9 )" +
+                            tail + R"(","op":"add","user_id":"u\\v\ud83d\ude00)" + tail +
+                            R"(","identifiers":{"email":["\u0041nn@example.com)" + tail + R"("]}})";
+  const auto e = MustDecode("k", value);
+  EXPECT_EQ(e.audience_id, "a\"b" + tail);
+  EXPECT_EQ(e.audience_name, "caf\xc3\xa9 " + tail);
+  EXPECT_EQ(e.user_id, "u\\v\xf0\x9f\x98\x80" + tail);
+  EXPECT_THAT(e.identifiers.email, ElementsAre("Ann@example.com" + tail));
+}
+
 TEST(EventDecoder, NestingUpToTheLimitIsAcceptedInUnknownFields) {
   // The root object is level 1, so an unknown member may nest kMaxNestingDepth - 1 levels.
   std::string value = R"({"audience_id":"a","op":"add","identifiers":{"email":"x"},"deep":)";

@@ -55,5 +55,35 @@ TEST(Utf8, ChecksEveryPositionOfLongText) {
   }
 }
 
+// ScanUtf8 agrees with IsValidUtf8 and finds a NUL or a backslash wherever it falls, in the
+// 8-byte fast path or in the byte-by-byte tail, before or after a multi-byte character.
+TEST(Utf8, ScanFindsNulAndBackslashAtEveryPosition) {
+  EXPECT_TRUE(ScanUtf8("").valid);
+  const std::string base = std::string(30, 'a') + "\xc3\xa9" + std::string(30, 'b');
+  const Utf8Scan plain = ScanUtf8(base);
+  EXPECT_TRUE(plain.valid);
+  EXPECT_FALSE(plain.has_nul);
+  EXPECT_FALSE(plain.has_backslash);
+  for (size_t i = 0; i < base.size(); ++i) {
+    if (static_cast<unsigned char>(base[i]) >= 0x80) continue;
+    std::string nul = base;
+    nul[i] = '\0';
+    const Utf8Scan with_nul = ScanUtf8(nul);
+    EXPECT_TRUE(with_nul.valid && with_nul.has_nul && !with_nul.has_backslash) << "NUL at " << i;
+    std::string slash = base;
+    slash[i] = '\\';
+    const Utf8Scan with_slash = ScanUtf8(slash);
+    EXPECT_TRUE(with_slash.valid && with_slash.has_backslash && !with_slash.has_nul)
+        << "backslash at " << i;
+    std::string stray = base;
+    stray[i] = '\x80';
+    EXPECT_FALSE(ScanUtf8(stray).valid) << "stray continuation byte at " << i;
+    EXPECT_EQ(ScanUtf8(stray).valid, IsValidUtf8(stray));
+  }
+  // Near misses: '|' (0x7C) differs from '\\' (0x5C) in one bit, 0x01 from NUL in one.
+  const Utf8Scan near = ScanUtf8(std::string(16, '|') + "\x01\x7f");
+  EXPECT_TRUE(near.valid && !near.has_nul && !near.has_backslash);
+}
+
 }  // namespace
 }  // namespace pinsync::decode
