@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <new>
 
+#include "pinsync/common/prefault.h"
+
 namespace pinsync::aggregate {
 
 RecordIndex::~RecordIndex() { Reset(0); }
@@ -31,6 +33,8 @@ void RecordIndex::Reset(size_t capacity) {
   slots_ = static_cast<uint32_t*>(std::calloc(capacity, sizeof(uint32_t)));
   if (slots_ == nullptr) throw std::bad_alloc();
   memory_->Allocated(capacity * sizeof(uint32_t));
+  // The owner re-inserts every record next, which touches every page of a large table at once.
+  PrefaultForWrite(slots_, capacity * sizeof(uint32_t));
   capacity_ = capacity;
   mask_ = capacity - 1;
   shift_ = 64 - std::countr_zero(capacity);

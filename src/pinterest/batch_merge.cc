@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "pinsync/common/prefault.h"
+
 namespace pinsync::pinterest {
 
 void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later) {
@@ -12,6 +14,11 @@ void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later) {
   where.reserve(earlier.size() + later.size());
   for (uint32_t i = 0; i < earlier.adds.size(); ++i) where[earlier.adds[i].id] = {true, i};
   for (uint32_t i = 0; i < earlier.removes.size(); ++i) where[earlier.removes[i].id] = {false, i};
+  // Grown once rather than by doubling, and mapped in at once (see PrefaultForWrite).
+  earlier.adds.reserve(earlier.adds.size() + later.adds.size());
+  earlier.removes.reserve(earlier.removes.size() + later.removes.size());
+  PrefaultCapacity(earlier.adds);
+  PrefaultCapacity(earlier.removes);
   std::vector<bool> dropped_adds(earlier.adds.size(), false);
   std::vector<bool> dropped_removes(earlier.removes.size(), false);
   auto apply = [&](const aggregate::BatchRecord& record, bool add) {
