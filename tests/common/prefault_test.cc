@@ -14,6 +14,10 @@
 namespace pinsync {
 namespace {
 
+// The faults writing `bytes` may still take after a prefault: none of ours, but a sanitizer's
+// shadow memory (one byte per 8, mapped on first touch) is not ours to prefault.
+long AllowedFaults(size_t bytes) { return static_cast<long>(bytes / 8 / 4096) + 2; }
+
 long MinorFaultsOfThisThread() {
   rusage usage{};
   getrusage(RUSAGE_THREAD, &usage);
@@ -46,7 +50,7 @@ TEST(PrefaultForWrite, MapsInEveryPageSoTheWritesThatFollowDoNotFault) {
   const long before = MinorFaultsOfThisThread();
   std::memset(fresh.data, 1, kBytes);
   const long faults = MinorFaultsOfThisThread() - before;
-  EXPECT_LE(faults, 2) << "the 256 pages were not mapped in ahead";
+  EXPECT_LE(faults, AllowedFaults(kBytes)) << "the 256 pages were not mapped in ahead";
 
   // Without it, the same writes fault about once per page: the measurement above can fail.
   FreshMapping plain(kBytes);
@@ -80,7 +84,7 @@ TEST(PrefaultCapacity, CoversTheReservedTailOfAVector) {
   if (populated) {
     const long before = MinorFaultsOfThisThread();
     for (uint64_t i = 3; i < 64 * 1024; ++i) records.push_back(i);
-    EXPECT_LE(MinorFaultsOfThisThread() - before, 2);
+    EXPECT_LE(MinorFaultsOfThisThread() - before, AllowedFaults(64 * 1024 * sizeof(uint64_t)));
   }
 }
 
