@@ -117,10 +117,8 @@ Result<const rapidjson::Value*> Items(const rapidjson::Document& doc, const char
   return &it->value;
 }
 
-}  // namespace
-
-std::string CreateListBody(const std::string& name, ListType list_type,
-                           const std::string& records) {
+// A create body's fields before "records", with `more` bytes reserved after them.
+std::string CreateListHead(const std::string& name, ListType list_type, size_t more) {
   // The name (user text) goes through the writer; the records are appended after it.
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -130,17 +128,45 @@ std::string CreateListBody(const std::string& name, ListType list_type,
   Key(w, "list_type");
   String(w, std::string(ToString(list_type)));
   std::string head;
-  head.reserve(buffer.GetSize() + records.size() + 16);
+  head.reserve(buffer.GetSize() + more);
   head.append(buffer.GetString(), buffer.GetSize());
-  return WithRecords(std::move(head), records);
+  return head;
+}
+
+// An update body's fields before "records", with `more` bytes reserved after them.
+std::string UpdateListHead(MembershipOp op, size_t more) {
+  std::string head;
+  head.reserve(more + 32);
+  head.append(op == MembershipOp::kAdd ? R"({"operation_type":"ADD")"
+                                       : R"({"operation_type":"REMOVE")");
+  return head;
+}
+
+constexpr std::string_view kRecordsOpen = R"(,"records":")";
+
+}  // namespace
+
+std::string CreateListBody(const std::string& name, ListType list_type,
+                           const std::string& records) {
+  return WithRecords(CreateListHead(name, list_type, records.size() + 16), records);
 }
 
 std::string UpdateListBody(MembershipOp op, const std::string& records) {
-  std::string head;
-  head.reserve(records.size() + 48);
-  head.append(op == MembershipOp::kAdd ? R"({"operation_type":"ADD")"
-                                       : R"({"operation_type":"REMOVE")");
-  return WithRecords(std::move(head), records);
+  return WithRecords(UpdateListHead(op, records.size() + 16), records);
+}
+
+std::string CreateListBodyOpen(const std::string& name, ListType list_type, size_t records_bytes) {
+  std::string body =
+      CreateListHead(name, list_type, kRecordsOpen.size() + records_bytes + kRecordsBodyEnd.size());
+  body.append(kRecordsOpen);
+  return body;
+}
+
+std::string UpdateListBodyOpen(MembershipOp op, size_t records_bytes) {
+  std::string body =
+      UpdateListHead(op, kRecordsOpen.size() + records_bytes + kRecordsBodyEnd.size());
+  body.append(kRecordsOpen);
+  return body;
 }
 
 std::string CreateAudienceBody(const std::string& name, const std::string& customer_list_id) {

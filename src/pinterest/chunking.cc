@@ -1,6 +1,8 @@
 #include "pinsync/pinterest/chunking.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 namespace pinsync::pinterest {
 
@@ -27,21 +29,44 @@ std::vector<RecordChunk> PlanChunks(std::span<const aggregate::BatchRecord> reco
   return chunks;
 }
 
-std::string JoinRecords(std::span<const aggregate::BatchRecord> records, const RecordChunk& chunk) {
-  // Hex written straight into the joined string: no string per record.
-  static constexpr char kDigits[] = "0123456789abcdef";
+namespace {
+
+// The two lowercase hex digits of every byte value: one table read per byte, not two.
+constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> pairs{};
+  for (size_t b = 0; b < 256; ++b) pairs[b] = {kDigits[b >> 4], kDigits[b & 0xf]};
+  return pairs;
+}();
+
+}  // namespace
+
+size_t JoinedRecordsBytes(std::span<const aggregate::BatchRecord> records,
+                          const RecordChunk& chunk) {
   size_t size = chunk.empty() ? 0 : chunk.size() - 1;
   for (const uint32_t index : chunk) size += records[index].id.length * 2u;
-  std::string out(size, ',');
-  char* at = out.data();
+  return size;
+}
+
+void AppendJoinedRecords(std::span<const aggregate::BatchRecord> records, const RecordChunk& chunk,
+                         std::string& out) {
+  // Hex written straight into the output: no string per record.
+  const size_t start = out.size();
+  out.resize(start + JoinedRecordsBytes(records, chunk), ',');
+  char* at = out.data() + start;
   for (size_t i = 0; i < chunk.size(); ++i) {
     if (i > 0) ++at;  // the comma is already there
     const HashedId& id = records[chunk[i]].id;
     for (size_t b = 0; b < id.length; ++b) {
-      *at++ = kDigits[id.bytes[b] >> 4];
-      *at++ = kDigits[id.bytes[b] & 0xf];
+      std::memcpy(at, kHexPairs[id.bytes[b]].data(), 2);
+      at += 2;
     }
   }
+}
+
+std::string JoinRecords(std::span<const aggregate::BatchRecord> records, const RecordChunk& chunk) {
+  std::string out;
+  AppendJoinedRecords(records, chunk, out);
   return out;
 }
 

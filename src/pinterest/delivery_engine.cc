@@ -522,8 +522,10 @@ HttpRequest DeliveryEngine::BuildRequest(const ListState& list, const Job& job, 
     case Step::kCreateList:
       request.method = HttpMethod::kPost;
       request.url = account_url + "/customer_lists";
-      request.body = CreateListBody(job.target.list_name, list.key.list_type,
-                                    JoinRecords(job.batch.adds, work.records));
+      request.body = CreateListBodyOpen(job.target.list_name, list.key.list_type,
+                                        JoinedRecordsBytes(job.batch.adds, work.records));
+      AppendJoinedRecords(job.batch.adds, work.records, request.body);
+      request.body.append(kRecordsBodyEnd);
       break;
     case Step::kCreateAudience:
       request.method = HttpMethod::kPost;
@@ -534,7 +536,9 @@ HttpRequest DeliveryEngine::BuildRequest(const ListState& list, const Job& job, 
       request.method = HttpMethod::kPatch;
       request.url = account_url + "/customer_lists/" + list.list_id;
       const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
-      request.body = UpdateListBody(work.op, JoinRecords(records, work.records));
+      request.body = UpdateListBodyOpen(work.op, JoinedRecordsBytes(records, work.records));
+      AppendJoinedRecords(records, work.records, request.body);
+      request.body.append(kRecordsBodyEnd);
       break;
     }
     case Step::kClaim:

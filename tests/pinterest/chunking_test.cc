@@ -67,5 +67,59 @@ TEST(ChunkingTest, JoinRecordsIsCommaSeparatedLowercaseHex) {
   for (char c : joined) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ',');
 }
 
+TEST(ChunkingTest, HexCoversEveryByteValue) {
+  std::vector<aggregate::BatchRecord> records(1);
+  records[0].id.length = 32;
+  std::string expected;
+  for (int round = 0; round < 8; ++round) {
+    for (size_t b = 0; b < 32; ++b) {
+      const auto value = static_cast<uint8_t>(round * 32 + b);
+      records[0].id.bytes[b] = value;
+      static constexpr char kDigits[] = "0123456789abcdef";
+      expected += kDigits[value >> 4];
+      expected += kDigits[value & 0xf];
+    }
+    EXPECT_EQ(JoinRecords(records, {0}), expected.substr(round * 64, 64));
+  }
+}
+
+TEST(ChunkingTest, AppendJoinedRecordsAddsAfterWhatIsThere) {
+  auto records = Records(0, 5);
+  const RecordChunk chunk = {4, 1, 3};
+  std::string out = "head:";
+  AppendJoinedRecords(records, chunk, out);
+  EXPECT_EQ(out, "head:" + JoinRecords(records, chunk));
+  EXPECT_EQ(JoinedRecordsBytes(records, chunk), JoinRecords(records, chunk).size());
+  EXPECT_EQ(JoinedRecordsBytes(records, {}), 0u);
+  std::string unchanged = "x";
+  AppendJoinedRecords(records, {}, unchanged);
+  EXPECT_EQ(unchanged, "x");
+}
+
+// The delivery engine writes bodies in one pass (the open form, the records, the end); they must
+// be byte for byte the bodies of the string forms, which the sandbox's contract tests check.
+TEST(ChunkingTest, OnePassBodiesEqualTheStringForms) {
+  auto records = Records(0, 2000);
+  const std::string name = "list \"quoted\" \xc3\xa9";  // escaped by the writer
+  for (const RecordChunk& chunk : PlanChunks(records, 1900, 1 << 20, CreateBodyOverhead(name))) {
+    const std::string joined = JoinRecords(records, chunk);
+    const size_t bytes = JoinedRecordsBytes(records, chunk);
+    for (MembershipOp op : {MembershipOp::kAdd, MembershipOp::kRemove}) {
+      std::string body = UpdateListBodyOpen(op, bytes);
+      const size_t reserved = body.capacity();
+      AppendJoinedRecords(records, chunk, body);
+      body.append(kRecordsBodyEnd);
+      EXPECT_EQ(body, UpdateListBody(op, joined));
+      EXPECT_EQ(body.capacity(), reserved) << "the body grew after its room was reserved";
+    }
+    for (ListType type : {ListType::kEmail, ListType::kMaid}) {
+      std::string body = CreateListBodyOpen(name, type, bytes);
+      AppendJoinedRecords(records, chunk, body);
+      body.append(kRecordsBodyEnd);
+      EXPECT_EQ(body, CreateListBody(name, type, joined));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pinsync::pinterest

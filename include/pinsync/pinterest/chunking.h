@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "pinsync/aggregate/batch.h"
@@ -22,5 +23,11 @@ std::vector<RecordChunk> PlanChunks(std::span<const aggregate::BatchRecord> reco
 
 // The comma-separated lowercase hex hashes of the chunk's records.
 std::string JoinRecords(std::span<const aggregate::BatchRecord> records, const RecordChunk& chunk);
+// Their length in bytes.
+size_t JoinedRecordsBytes(std::span<const aggregate::BatchRecord> records,
+                          const RecordChunk& chunk);
+// Appends them to `out` (at most one reallocation; none when `out` has the room reserved).
+void AppendJoinedRecords(std::span<const aggregate::BatchRecord> records, const RecordChunk& chunk,
+                         std::string& out);
 
 }  // namespace pinsync::pinterest
