@@ -156,29 +156,45 @@ struct TempDir {
 };
 
 struct ThreadSplit {
+  // CPU seconds.
   double poll_thread = 0;
   double kafka_threads = 0;
   double delivery_thread = 0;
   double other_threads = 0;
+  // Minor faults (pinsync's threads only: the bare consumer's are not read from /proc).
+  long poll_thread_faults = 0;
+  long kafka_threads_faults = 0;
+  long delivery_thread_faults = 0;
+  long other_threads_faults = 0;
 
   static ThreadSplit Of(const std::vector<ThreadCpu>& threads) {
     ThreadSplit split;
     for (const ThreadCpu& thread : threads) {
       if (thread.main) {
         split.poll_thread += thread.seconds;
+        split.poll_thread_faults += thread.minor_faults;
       } else if (thread.name.starts_with("rdk:")) {
         split.kafka_threads += thread.seconds;
+        split.kafka_threads_faults += thread.minor_faults;
       } else if (thread.name == "delivery") {
         split.delivery_thread += thread.seconds;
+        split.delivery_thread_faults += thread.minor_faults;
       } else {
         split.other_threads += thread.seconds;
+        split.other_threads_faults += thread.minor_faults;
       }
     }
     return split;
   }
   ThreadSplit operator-(const ThreadSplit& o) const {
-    return {poll_thread - o.poll_thread, kafka_threads - o.kafka_threads,
-            delivery_thread - o.delivery_thread, other_threads - o.other_threads};
+    return {poll_thread - o.poll_thread,
+            kafka_threads - o.kafka_threads,
+            delivery_thread - o.delivery_thread,
+            other_threads - o.other_threads,
+            poll_thread_faults - o.poll_thread_faults,
+            kafka_threads_faults - o.kafka_threads_faults,
+            delivery_thread_faults - o.delivery_thread_faults,
+            other_threads_faults - o.other_threads_faults};
   }
 };
 
@@ -401,6 +417,11 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
     state.counters[prefix + "kafka_threads_us"] = per_message(split.kafka_threads);
     state.counters[prefix + "delivery_thread_us"] = per_message(split.delivery_thread);
     state.counters[prefix + "other_threads_us"] = per_message(split.other_threads);
+    state.counters[prefix + "consumer_thread_faults_pkm"] = per_thousand(split.poll_thread_faults);
+    state.counters[prefix + "kafka_threads_faults_pkm"] = per_thousand(split.kafka_threads_faults);
+    state.counters[prefix + "delivery_thread_faults_pkm"] =
+        per_thousand(split.delivery_thread_faults);
+    state.counters[prefix + "other_threads_faults_pkm"] = per_thousand(split.other_threads_faults);
   }
   state.counters["bare_wall_s"] = bare.wall_seconds;
   state.counters["pinsync_wall_s"] = pinsync.wall_seconds;

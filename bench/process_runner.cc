@@ -121,9 +121,11 @@ std::vector<ThreadCpu> ThreadCpuOf(const Child& child) {
     if (open == std::string::npos || close == std::string::npos || close < open) continue;
     std::istringstream rest(stat.substr(close + 1));
     std::string field;
+    long minor_faults = 0;
     double user = 0;
     double system = 0;
     for (int index = 3; rest >> field; ++index) {  // index: the field's number in proc(5)
+      if (index == 10) minor_faults = std::strtol(field.c_str(), nullptr, 10);
       if (index == 14) user = std::strtod(field.c_str(), nullptr);
       if (index == 15) {
         system = std::strtod(field.c_str(), nullptr);
@@ -133,7 +135,7 @@ std::vector<ThreadCpu> ThreadCpuOf(const Child& child) {
     out.push_back(ThreadCpu{static_cast<pid_t>(std::stol(task.path().filename().string())),
                             stat.substr(open + 1, close - open - 1),
                             task.path().filename() == std::to_string(child.pid),
-                            (user + system) / tick});
+                            (user + system) / tick, minor_faults});
   }
   return out;
 }

@@ -43,12 +43,14 @@ bool Running(const Child& child);
 std::optional<std::string> ReadFirstLine(const std::filesystem::path& file,
                                          std::chrono::seconds timeout);
 // CPU time so far (user + system) of each thread of a running child, from /proc/<pid>/task
-// (clock-tick resolution, 10 ms). `main` is the thread the process started on.
+// (clock-tick resolution, 10 ms), and its minor faults. `main` is the thread the process
+// started on.
 struct ThreadCpu {
   pid_t tid = 0;
   std::string name;  // the thread's comm, e.g. "rdk:broker1" or a pinsync NameThisThread name
   bool main = false;
   double seconds = 0;
+  long minor_faults = 0;
 };
 std::vector<ThreadCpu> ThreadCpuOf(const Child& child);
 // GET http://127.0.0.1:port/path; the body of a 200 answer, nullopt otherwise.
