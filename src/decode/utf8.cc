@@ -39,51 +39,33 @@ std::ptrdiff_t MultibyteLength(const uint8_t* p, std::ptrdiff_t left) {
   return 0;  // stray continuation byte, C0/C1 overlong lead, or F5..FF
 }
 
-}  // namespace
-
-bool IsValidUtf8(std::string_view bytes) {
-  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  const uint8_t* end = p + bytes.size();
-  while (p < end) {
-    // Events are mostly ASCII: skip 8 ASCII bytes at a time.
-    if (end - p >= 8) {
-      uint64_t word;
-      std::memcpy(&word, p, sizeof word);
-      if ((word & kHighBits) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    if (*p < 0x80) {
-      ++p;
-      continue;
-    }
-    const std::ptrdiff_t length = MultibyteLength(p, end - p);
-    if (length == 0) return false;
-    p += length;
-  }
-  return true;
-}
-
-Utf8Scan ScanUtf8(std::string_view bytes) {
+// The one validation loop. With kNoteAscii it also notes NUL and backslash bytes; without, that
+// bookkeeping compiles away (IsValidUtf8).
+template <bool kNoteAscii>
+Utf8Scan Scan(std::string_view bytes) {
   constexpr uint64_t kBackslashes = kLowBits * '\\';
   Utf8Scan scan;
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   const uint8_t* end = p + bytes.size();
   while (p < end) {
+    // Events are mostly ASCII: 8 ASCII bytes at a time.
     if (end - p >= 8) {
       uint64_t word;
       std::memcpy(&word, p, sizeof word);
       if ((word & kHighBits) == 0) {
-        scan.has_nul |= ZeroByteIn(word) != 0;
-        scan.has_backslash |= ZeroByteIn(word ^ kBackslashes) != 0;
+        if constexpr (kNoteAscii) {
+          scan.has_nul |= ZeroByteIn(word) != 0;
+          scan.has_backslash |= ZeroByteIn(word ^ kBackslashes) != 0;
+        }
         p += 8;
         continue;
       }
     }
     if (*p < 0x80) {
-      scan.has_nul |= *p == 0;
-      scan.has_backslash |= *p == '\\';
+      if constexpr (kNoteAscii) {
+        scan.has_nul |= *p == 0;
+        scan.has_backslash |= *p == '\\';
+      }
       ++p;
       continue;
     }
@@ -93,5 +75,11 @@ Utf8Scan ScanUtf8(std::string_view bytes) {
   }
   return scan;
 }
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view bytes) { return Scan<false>(bytes).valid; }
+
+Utf8Scan ScanUtf8(std::string_view bytes) { return Scan<true>(bytes); }
 
 }  // namespace pinsync::decode
