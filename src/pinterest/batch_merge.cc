@@ -14,11 +14,7 @@ void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later) {
   where.reserve(earlier.size() + later.size());
   for (uint32_t i = 0; i < earlier.adds.size(); ++i) where[earlier.adds[i].id] = {true, i};
   for (uint32_t i = 0; i < earlier.removes.size(); ++i) where[earlier.removes[i].id] = {false, i};
-  // Grown once rather than by doubling, and mapped in at once (see PrefaultForWrite).
-  earlier.adds.reserve(earlier.adds.size() + later.adds.size());
-  earlier.removes.reserve(earlier.removes.size() + later.removes.size());
-  PrefaultCapacity(earlier.adds);
-  PrefaultCapacity(earlier.removes);
+  ReserveForMerge(earlier, later);
   std::vector<bool> dropped_adds(earlier.adds.size(), false);
   std::vector<bool> dropped_removes(earlier.removes.size(), false);
   auto apply = [&](const aggregate::BatchRecord& record, bool add) {
@@ -46,6 +42,13 @@ void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later) {
   earlier.opened_at = std::min(earlier.opened_at, later.opened_at);
   earlier.not_before = std::max(earlier.not_before, later.not_before);
   if (!later.audience_name.empty()) earlier.audience_name = std::move(later.audience_name);
+}
+
+void ReserveForMerge(aggregate::Batch& into, const aggregate::Batch& from) {
+  into.adds.reserve(into.adds.size() + from.adds.size());
+  into.removes.reserve(into.removes.size() + from.removes.size());
+  PrefaultCapacity(into.adds);
+  PrefaultCapacity(into.removes);
 }
 
 void MergeLowestOffsets(aggregate::Batch& into, const aggregate::Batch& from) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "pinsync/common/prefault.h"
 #include "pinsync/pinterest/batch_merge.h"
 
 namespace pinsync::pinterest {
@@ -28,11 +27,7 @@ RecordIndex IndexRecords(const aggregate::Batch& batch, const SupersededRecords&
 
 void MergeIntoUnsent(aggregate::Batch& started, aggregate::Batch later, RecordIndex& where,
                      UnsentRecords& unsent, SupersededRecords& superseded) {
-  // Grown once rather than by doubling, and mapped in at once (see PrefaultForWrite).
-  started.adds.reserve(started.adds.size() + later.adds.size());
-  started.removes.reserve(started.removes.size() + later.removes.size());
-  PrefaultCapacity(started.adds);
-  PrefaultCapacity(started.removes);
+  ReserveForMerge(started, later);
   superseded.adds.resize(started.adds.size(), false);
   superseded.removes.resize(started.removes.size(), false);
   auto apply = [&](const aggregate::BatchRecord& record, bool add) {

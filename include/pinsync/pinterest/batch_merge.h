@@ -14,6 +14,9 @@ namespace pinsync::pinterest {
 void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later);
 
 // The pieces both merges share (this one and MergeIntoUnsent, unsent_merge.h):
+// Grows `into`'s record vectors once to hold `from`'s records too, rather than by doubling as
+// they are appended, and maps their pages in at once (PrefaultForWrite).
+void ReserveForMerge(aggregate::Batch& into, const aggregate::Batch& from);
 // `into` keeps, per partition, the lowest offset of the two batches.
 void MergeLowestOffsets(aggregate::Batch& into, const aggregate::Batch& from);
 // Removes the records whose flag in `marked` is set (missing flags count as unset), keeping order.
