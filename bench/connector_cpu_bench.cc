@@ -155,46 +155,45 @@ struct TempDir {
   }
 };
 
+// What one group of threads used: CPU seconds and minor faults (faults of pinsync's threads only:
+// the bare consumer's are not read from /proc).
+struct ThreadUsage {
+  double seconds = 0;
+  long faults = 0;
+
+  void Add(const ThreadCpu& thread) {
+    seconds += thread.seconds;
+    faults += thread.minor_faults;
+  }
+  ThreadUsage operator-(const ThreadUsage& o) const {
+    return {seconds - o.seconds, faults - o.faults};
+  }
+};
+
 struct ThreadSplit {
-  // CPU seconds.
-  double poll_thread = 0;
-  double kafka_threads = 0;
-  double delivery_thread = 0;
-  double other_threads = 0;
-  // Minor faults (pinsync's threads only: the bare consumer's are not read from /proc).
-  long poll_thread_faults = 0;
-  long kafka_threads_faults = 0;
-  long delivery_thread_faults = 0;
-  long other_threads_faults = 0;
+  ThreadUsage poll_thread;
+  ThreadUsage kafka_threads;
+  ThreadUsage delivery_thread;
+  ThreadUsage other_threads;
 
   static ThreadSplit Of(const std::vector<ThreadCpu>& threads) {
     ThreadSplit split;
     for (const ThreadCpu& thread : threads) {
       if (thread.main) {
-        split.poll_thread += thread.seconds;
-        split.poll_thread_faults += thread.minor_faults;
+        split.poll_thread.Add(thread);
       } else if (thread.name.starts_with("rdk:")) {
-        split.kafka_threads += thread.seconds;
-        split.kafka_threads_faults += thread.minor_faults;
+        split.kafka_threads.Add(thread);
       } else if (thread.name == "delivery") {
-        split.delivery_thread += thread.seconds;
-        split.delivery_thread_faults += thread.minor_faults;
+        split.delivery_thread.Add(thread);
       } else {
-        split.other_threads += thread.seconds;
-        split.other_threads_faults += thread.minor_faults;
+        split.other_threads.Add(thread);
       }
     }
     return split;
   }
   ThreadSplit operator-(const ThreadSplit& o) const {
-    return {poll_thread - o.poll_thread,
-            kafka_threads - o.kafka_threads,
-            delivery_thread - o.delivery_thread,
-            other_threads - o.other_threads,
-            poll_thread_faults - o.poll_thread_faults,
-            kafka_threads_faults - o.kafka_threads_faults,
-            delivery_thread_faults - o.delivery_thread_faults,
-            other_threads_faults - o.other_threads_faults};
+    return {poll_thread - o.poll_thread, kafka_threads - o.kafka_threads,
+            delivery_thread - o.delivery_thread, other_threads - o.other_threads};
   }
 };
 
@@ -250,8 +249,8 @@ RunResult RunBareConsumer(const Backlog& backlog, const std::string& group, cons
   if (!exit.success()) result.error = "bare_consumer failed; see " + (dir.path / group).string();
   // Written before it exited: its one line is complete by now.
   const std::string out = ReadFirstLine(dir.path / (group + ".out"), 1s).value_or("");
-  result.drain.poll_thread = NamedValue(out, "poll_thread_cpu_s");
-  result.drain.kafka_threads = NamedValue(out, "other_threads_cpu_s");
+  result.drain.poll_thread.seconds = NamedValue(out, "poll_thread_cpu_s");
+  result.drain.kafka_threads.seconds = NamedValue(out, "other_threads_cpu_s");
   return result;
 }
 
@@ -404,8 +403,8 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
     state.counters["b_faults_pkm"] = per_thousand(b.minor_faults);
     state.counters["b_waits_pkm"] = per_thousand(b.voluntary_switches);
   }
-  state.counters["bare_poll_thread_us"] = per_message(bare.drain.poll_thread);
-  state.counters["bare_kafka_threads_us"] = per_message(bare.drain.kafka_threads);
+  state.counters["bare_poll_thread_us"] = per_message(bare.drain.poll_thread.seconds);
+  state.counters["bare_kafka_threads_us"] = per_message(bare.drain.kafka_threads.seconds);
   std::vector<std::pair<std::string, ThreadSplit>> splits{{"pinsync_drain_", pinsync.drain},
                                                           {"pinsync_shutdown_", pinsync.shutdown}};
   if (run_b) {
@@ -413,15 +412,15 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
     splits.emplace_back("b_shutdown_", b.shutdown);
   }
   for (const auto& [prefix, split] : splits) {
-    state.counters[prefix + "consumer_thread_us"] = per_message(split.poll_thread);
-    state.counters[prefix + "kafka_threads_us"] = per_message(split.kafka_threads);
-    state.counters[prefix + "delivery_thread_us"] = per_message(split.delivery_thread);
-    state.counters[prefix + "other_threads_us"] = per_message(split.other_threads);
-    state.counters[prefix + "consumer_thread_faults_pkm"] = per_thousand(split.poll_thread_faults);
-    state.counters[prefix + "kafka_threads_faults_pkm"] = per_thousand(split.kafka_threads_faults);
-    state.counters[prefix + "delivery_thread_faults_pkm"] =
-        per_thousand(split.delivery_thread_faults);
-    state.counters[prefix + "other_threads_faults_pkm"] = per_thousand(split.other_threads_faults);
+    const std::pair<const char*, const ThreadUsage&> groups[] = {
+        {"consumer_thread", split.poll_thread},
+        {"kafka_threads", split.kafka_threads},
+        {"delivery_thread", split.delivery_thread},
+        {"other_threads", split.other_threads}};
+    for (const auto& [name, usage] : groups) {
+      state.counters[prefix + name + "_us"] = per_message(usage.seconds);
+      state.counters[prefix + name + "_faults_pkm"] = per_thousand(usage.faults);
+    }
   }
   state.counters["bare_wall_s"] = bare.wall_seconds;
   state.counters["pinsync_wall_s"] = pinsync.wall_seconds;
