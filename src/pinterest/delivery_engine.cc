@@ -556,9 +556,8 @@ void DeliveryEngine::StartWork(ListState& list, Job& job, Work work, const std::
     job.waiting_since = clock_.Now();
     if (!work.counted_unanswered) {
       work.counted_unanswered = true;
-      const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
-      job.unanswered.reserve(job.unanswered.size() + work.records.size());
-      for (uint32_t i : work.records) ++job.unanswered[UnansweredKey(records[i].id)];
+      std::vector<uint32_t>& counts = UnansweredCounts(job, work.op);
+      for (uint32_t i : work.records) ++counts[i];
     }
   }
   HttpRequest request = BuildRequest(list, job, work, token);

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 
-#include "pinsync/common/hashed_id_hash.h"
 #include "pinsync/pinterest/api_json.h"
 #include "pinsync/pinterest/batch_merge.h"
 #include "pinsync/pinterest/delivery_engine.h"
@@ -33,8 +32,8 @@ void DeliveryEngine::Merge(Job& job, aggregate::Batch batch) {
   stats_.batches_merged.Increment();
 }
 
-bool DeliveryEngine::TakesLaterChanges(const ListState& list, const Job& job,
-                                       const aggregate::Batch& later) const {
+bool DeliveryEngine::TakesLaterChanges(const ListState& list, Job& job,
+                                       const aggregate::Batch& later) {
   if (!job.activated || job.failure || !job.first_attempt || &job != list.jobs.front().get()) {
     return false;
   }
@@ -63,9 +62,7 @@ bool DeliveryEngine::TakesLaterChanges(const ListState& list, const Job& job,
   }
   // A record whose earlier change may still be on its way to Pinterest goes to the next batch
   // (a change Pinterest acknowledged may be followed by any other).
-  auto unanswered = [&job](const aggregate::BatchRecord& r) {
-    return job.unanswered.contains(UnansweredKey(r.id));
-  };
+  auto unanswered = [&job](const aggregate::BatchRecord& r) { return Unanswered(job, r); };
   return std::none_of(later.adds.begin(), later.adds.end(), unanswered) &&
          std::none_of(later.removes.begin(), later.removes.end(), unanswered);
 }
@@ -74,16 +71,34 @@ bool DeliveryEngine::Unsent(const Job&, const Work& work) {
   return work.step == Step::kUpdate && !work.records.empty() && !work.counted_unanswered;
 }
 
-uint64_t DeliveryEngine::UnansweredKey(const HashedId& id) {
-  return HashIdBytes(id.bytes, id.length);
+std::vector<uint32_t>& DeliveryEngine::UnansweredCounts(Job& job, MembershipOp op) {
+  const bool add = op == MembershipOp::kAdd;
+  std::vector<uint32_t>& counts = add ? job.unanswered_adds : job.unanswered_removes;
+  const size_t entries = add ? job.batch.adds.size() : job.batch.removes.size();
+  if (counts.size() < entries) counts.resize(entries, 0);
+  return counts;
+}
+
+void DeliveryEngine::BuildWhere(Job& job) {
+  if (job.where_built) return;
+  job.where = IndexRecords(job.batch, job.superseded);
+  job.where_built = true;
+}
+
+bool DeliveryEngine::Unanswered(Job& job, const aggregate::BatchRecord& record) {
+  BuildWhere(job);
+  const auto it = job.where.find(record.id);
+  if (it == job.where.end()) return false;
+  const auto [add, index] = it->second;
+  const std::vector<uint32_t>& counts = add ? job.unanswered_adds : job.unanswered_removes;
+  return index < counts.size() && counts[index] > 0;
 }
 
 void DeliveryEngine::Acknowledged(Job& job, const Work& work) {
   if (!work.counted_unanswered) return;
-  const auto& records = work.op == MembershipOp::kAdd ? job.batch.adds : job.batch.removes;
+  std::vector<uint32_t>& counts = UnansweredCounts(job, work.op);
   for (uint32_t i : work.records) {
-    auto it = job.unanswered.find(UnansweredKey(records[i].id));
-    if (it != job.unanswered.end() && --it->second == 0) job.unanswered.erase(it);
+    if (counts[i] > 0) --counts[i];
   }
 }
 
@@ -105,10 +120,7 @@ void DeliveryEngine::MergeIntoStarted(Job& job, aggregate::Batch later) {
   job.ready = std::move(kept);
   job.merged_ids.push_back(later.id);
   job.waiting_since = std::min(job.waiting_since, later.opened_at);
-  if (!job.where_built) {
-    job.where = IndexRecords(job.batch, job.superseded);
-    job.where_built = true;
-  }
+  BuildWhere(job);
   MergeIntoUnsent(job.batch, std::move(later), job.where, unsent, job.superseded);
   // The unsent records planned again into full requests, the fullest first.
   std::vector<Work> planned;

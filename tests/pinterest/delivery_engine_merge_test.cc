@@ -188,6 +188,40 @@ TEST(DeliveryEngineMergeTest, AChangeAfterAnAcknowledgedOneJoinsTheStartedBatch)
   EXPECT_EQ(Members(h), expected);
 }
 
+// Record 3 is added (acknowledged), removed by a later batch that joins the started one, and
+// added again while that remove is on the wire: the entry that counts is the remove (the add it
+// superseded was answered long ago), so the third change waits for the next turn.
+TEST(DeliveryEngineMergeTest, AChangeWaitsForTheOnTheWireChangeThatSupersededAnAnsweredOne) {
+  EngineHarness h(Limits(2));
+  StartWarm(h);
+  bool release = false;
+  h.pinterest().hold = [&](const HttpRequest& r) {
+    return IsPatch(r) && (Carries(r, 10) || (IsRemove(r) && Carries(r, 3))) && !release;
+  };
+  h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, Records(0, 30)));
+  h.Turns(10);
+  ASSERT_TRUE(Members(h).contains(IdFor(3).Hex()));
+  h.engine().Submit(MakeBatch(2, "111", "vip", ListType::kEmail, {}, {{IdFor(3), 0}}));
+  ASSERT_EQ(h.engine().queued_batches(), 1u) << "the remove of an acknowledged add joins";
+  h.Turns(10);
+  size_t removes_of_3 = 0;
+  for (const auto& r : h.transport().started()) removes_of_3 += IsRemove(r) && Carries(r, 3);
+  ASSERT_EQ(removes_of_3, 1u) << "the remove of 3 should be on the wire";
+  h.engine().Submit(MakeBatch(3, "111", "vip", ListType::kEmail, Records(3, 1)));
+  EXPECT_EQ(h.engine().queued_batches(), 2u)
+      << "the add of 3 joined while its remove is unanswered";
+  h.Turns(20);
+  size_t adds_of_3 = 0;
+  for (const auto& r : h.transport().started()) adds_of_3 += !IsRemove(r) && Carries(r, 3);
+  EXPECT_EQ(adds_of_3, 1u) << "the add of 3 went again before its remove was answered";
+  release = true;
+  auto out = h.Run(2);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].first.merged_batch_ids, std::vector<uint64_t>{2});
+  EXPECT_EQ(out[1].first.batch_id, 3u);
+  EXPECT_TRUE(Members(h).contains(IdFor(3).Hex())) << "added, removed, added again";
+}
+
 // At scale: 19,000 records acknowledged around one request held on the wire. A change to an
 // acknowledged record joins the started batch; a change to a record on the wire waits.
 TEST(DeliveryEngineMergeTest, TheRecordOnTheWireStaysUnansweredWhileThousandsAreAcknowledged) {

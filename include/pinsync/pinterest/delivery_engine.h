@@ -99,7 +99,7 @@ class DeliveryEngine {
     std::string gone_list_id;
     int attempts = 0;
     int unauthorized = 0;
-    bool counted_unanswered = false;  // its records count in Job::unanswered (since first sent)
+    bool counted_unanswered = false;  // its records count in Job::unanswered_* (since first sent)
     // kClaim: this member asked to create the name and may be about to (its claim won, or on
     // its way through the registry); counts against ClaimCapacity.
     bool claim_open = false;
@@ -130,11 +130,14 @@ class DeliveryEngine {
     // Records of requests started and not acknowledged yet, counted per request: one on the
     // wire, a retry, a 400 half (a rejected record stays). A later batch that changes one of
     // them waits for the next turn, so Pinterest sees each record's changes in order.
-    // Keyed by UnansweredKey(id), a 64-bit fingerprint of the whole id, not the 33-byte id:
-    // 16-byte slots instead of 40 and no byte-wise hashing for each record sent and acknowledged
-    // (issue 10). Two ids sharing a fingerprint can only make a later batch wait one turn more:
-    // the counts stay exact per fingerprint, so no record is ever taken for answered too early.
-    absl::flat_hash_map<uint64_t, uint32_t> unanswered;
+    // Counted per entry of batch.adds / batch.removes (by index; missing counts are 0), not in a
+    // hash table keyed by record: a request carries a run of indices, so counting it in and out
+    // touches a few cache lines instead of ~2,000 random slots (issue 10). Indices are stable
+    // while any request refers to them (superseded entries stay in place until the batch
+    // finishes), and a superseded entry is never sent again, so the live entry's count (found
+    // through `where`) tells whether a record is on its way.
+    std::vector<uint32_t> unanswered_adds;
+    std::vector<uint32_t> unanswered_removes;
     RecordIndex where;  // built when the batch first takes a later batch after starting
     bool where_built = false;
     SupersededRecords superseded;  // entries replaced by a later batch's other op
@@ -238,14 +241,17 @@ class DeliveryEngine {
   // may join the part it has not sent (MergeIntoStarted re-plans that part's requests).
   static bool Mergeable(const ListState& list, const Job& job);
   void Merge(Job& job, aggregate::Batch batch);
-  bool TakesLaterChanges(const ListState& list, const Job& job,
-                         const aggregate::Batch& later) const;
+  bool TakesLaterChanges(const ListState& list, Job& job, const aggregate::Batch& later);
   void MergeIntoStarted(Job& job, aggregate::Batch later);
   // A planned update no request has carried yet (not a retry, not a half of a split one).
   static bool Unsent(const Job& job, const Work& work);
   // Pinterest acknowledged `work`: its records' changes are no longer on their way.
   static void Acknowledged(Job& job, const Work& work);
-  static uint64_t UnansweredKey(const HashedId& id);
+  // The counts of `op`'s entries, grown to cover every entry of the batch.
+  static std::vector<uint32_t>& UnansweredCounts(Job& job, MembershipOp op);
+  // True if a request carrying `record`'s entry in the batch is on its way (builds job.where).
+  static bool Unanswered(Job& job, const aggregate::BatchRecord& record);
+  static void BuildWhere(Job& job);
   // Drops withdrawn records from `work`; false if nothing is left for it to do.
   bool PruneWithdrawn(Job& job, Work& work) const;
   static bool IsWithdrawn(const Job& job, aggregate::PartitionId partition);
