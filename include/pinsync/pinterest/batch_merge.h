@@ -15,7 +15,8 @@ void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later);
 
 // The pieces both merges share (this one and MergeIntoUnsent, unsent_merge.h):
 // Grows `into`'s record vectors once to hold `from`'s records too, rather than by doubling as
-// they are appended, and maps their pages in at once (PrefaultForWrite).
+// they are appended, into blocks whose pages are mapped in at once (PrefaultForWrite) before
+// the records already there are copied over.
 void ReserveForMerge(aggregate::Batch& into, const aggregate::Batch& from);
 // `into` keeps, per partition, the lowest offset of the two batches.
 void MergeLowestOffsets(aggregate::Batch& into, const aggregate::Batch& from);
