@@ -1,8 +1,8 @@
 #include "pinsync/pinterest/chunking.h"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
+
+#include "pinsync/common/hex.h"
 
 namespace pinsync::pinterest {
 
@@ -29,18 +29,6 @@ std::vector<RecordChunk> PlanChunks(std::span<const aggregate::BatchRecord> reco
   return chunks;
 }
 
-namespace {
-
-// The two lowercase hex digits of every byte value: one table read per byte, not two.
-constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {
-  constexpr char kDigits[] = "0123456789abcdef";
-  std::array<std::array<char, 2>, 256> pairs{};
-  for (size_t b = 0; b < 256; ++b) pairs[b] = {kDigits[b >> 4], kDigits[b & 0xf]};
-  return pairs;
-}();
-
-}  // namespace
-
 size_t JoinedRecordsBytes(std::span<const aggregate::BatchRecord> records,
                           const RecordChunk& chunk) {
   size_t size = chunk.empty() ? 0 : chunk.size() - 1;
@@ -57,10 +45,7 @@ void AppendJoinedRecords(std::span<const aggregate::BatchRecord> records, const 
   for (size_t i = 0; i < chunk.size(); ++i) {
     if (i > 0) ++at;  // the comma is already there
     const HashedId& id = records[chunk[i]].id;
-    for (size_t b = 0; b < id.length; ++b) {
-      std::memcpy(at, kHexPairs[id.bytes[b]].data(), 2);
-      at += 2;
-    }
+    at = WriteHex({id.bytes.data(), id.length}, at);
   }
 }
 

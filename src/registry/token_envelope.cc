@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pinsync/common/hex.h"
+
 namespace pinsync::registry {
 
 namespace {
@@ -52,17 +54,6 @@ bool DeriveKey(const std::string& app_id, const std::string& app_secret, Key& ke
 
 std::string AssociatedData(const std::string& app_id, uint64_t generation) {
   return app_id + '\0' + std::to_string(generation);
-}
-
-std::string Hex(const std::vector<unsigned char>& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xf]);
-  }
-  return out;
 }
 
 bool Unhex(const std::string& hex, std::vector<unsigned char>& out) {
@@ -110,7 +101,7 @@ Result<std::string> SealCredentials(const std::string& app_id, const std::string
                                  out.data() + kNonceBytes + plaintext.size()) == 1;
   OPENSSL_cleanse(key.data(), key.size());
   if (!ok) return MakeError("AES-256-GCM sealing failed");
-  return Hex(out);
+  return ToHex(out);
 }
 
 Result<std::string> OpenCredentials(const std::string& app_id, const std::string& app_secret,

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "pinsync/common/hex.h"
+
 namespace pinsync {
 
 enum class MembershipOp : uint8_t { kAdd, kRemove };
@@ -59,15 +61,7 @@ struct HashedId {
     return a.length == b.length && a.bytes == b.bytes;
   }
   // Lowercase hex, the form Pinterest receives.
-  std::string Hex() const {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out(length * 2u, '0');
-    for (size_t i = 0; i < length; ++i) {
-      out[2 * i] = kDigits[bytes[i] >> 4];
-      out[2 * i + 1] = kDigits[bytes[i] & 0xf];
-    }
-    return out;
-  }
+  std::string Hex() const { return ToHex({bytes.data(), length}); }
   template <class H>
   friend H AbslHashValue(H h, const HashedId& id) {
     // Every byte, not a prefix: pre-hashed identifiers come from upstream, and ids that share
