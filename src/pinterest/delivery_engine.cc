@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cassert>
 #include <tuple>
 
 #include "pinsync/pinterest/api_json.h"
@@ -155,7 +156,9 @@ size_t DeliveryEngine::Withdraw(const std::vector<aggregate::PartitionId>& parti
     for (auto& job_ptr : list.jobs) {
       Job& job = *job_ptr;
       if (!job.activated) {
-        // Nothing planned yet: take the records out of the batch itself.
+        // Nothing planned yet: take the records out of the batch itself (no request refers to
+        // its entries, so no unanswered count can be shifted).
+        assert(job.unanswered_adds.empty() && job.unanswered_removes.empty());
         removed += std::erase_if(job.batch.adds, of_partitions);
         removed += std::erase_if(job.batch.removes, of_partitions);
         continue;

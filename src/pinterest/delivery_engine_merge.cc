@@ -5,6 +5,7 @@
 // joins it there.
 
 #include <algorithm>
+#include <cassert>
 
 #include "pinsync/pinterest/api_json.h"
 #include "pinsync/pinterest/batch_merge.h"
@@ -22,6 +23,9 @@ bool DeliveryEngine::Mergeable(const ListState& list, const Job& job) {
 }
 
 void DeliveryEngine::Merge(Job& job, aggregate::Batch batch) {
+  // MergeLaterBatch may erase and shift entries: only a batch that never sent a request (so
+  // counts no unanswered records) may take it.
+  assert(job.unanswered_adds.empty() && job.unanswered_removes.empty());
   if (job.activated) {
     job.activated = false;
     job.ready.clear();

@@ -133,8 +133,10 @@ class DeliveryEngine {
     // Counted per entry of batch.adds / batch.removes (by index; missing counts are 0), not in a
     // hash table keyed by record: a request carries a run of indices, so counting it in and out
     // touches a few cache lines instead of ~2,000 random slots (issue 10). Indices are stable
-    // while any request refers to them (superseded entries stay in place until the batch
-    // finishes), and a superseded entry is never sent again, so the live entry's count (found
+    // while any request refers to them: the only code that erases entries (Merge of a batch
+    // that has sent nothing, Withdraw from a batch not activated, MaybeFinish) runs when no
+    // count exists or none is needed any more (asserted); superseded entries stay in place
+    // until the batch finishes and are never sent again, so the live entry's count (found
     // through `where`) tells whether a record is on its way.
     std::vector<uint32_t> unanswered_adds;
     std::vector<uint32_t> unanswered_removes;
