@@ -191,8 +191,11 @@ bool DeliveryEngine::PruneWithdrawn(Job& job, Work& work) const {
   if (!work.records.empty()) return true;
   if (CarriesCreateAdds(work) && !job.deferred_adds.empty()) {
     // The create carries the next chunk that still has records (Withdraw emptied none of them).
+    // Counted again when sent: the flag described the records it replaced, and counting a
+    // record twice only makes a later batch wait, where not counting it could let one overtake.
     work.records = std::move(job.deferred_adds.front());
     job.deferred_adds.pop_front();
+    work.counted_unanswered = false;
     return true;
   }
   return false;  // an update with no records left, or a create with no adds left: skip it
