@@ -16,7 +16,10 @@
 //                                  repetition then also runs `pinsync run` with them added to
 //                                  its environment (e.g. a PINSYNC_KAFKA__PROPERTIES__ override)
 //                                  and reports `b_us` and `b_over_a`, the paired ratio of the two
-//                                  runs, steadier than comparing separate benchmark runs
+//                                  runs, steadier than comparing separate benchmark runs, and
+//                                  `b_over_a_<phase>_<thread group>` (e.g.
+//                                  b_over_a_shutdown_delivery_thread), steadier still for a
+//                                  change to one thread's code
 //   CONNECTOR_CPU_BENCH_B_PINSYNC    A/B of two builds: the B run uses this `pinsync` executable
 //                                  (e.g. one built from the previous commit) instead of this
 //                                  build's; either knob turns the B run on
@@ -421,6 +424,21 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
       state.counters[prefix + name + "_us"] = per_message(usage.seconds);
       state.counters[prefix + name + "_faults_pkm"] = per_thousand(usage.faults);
     }
+  }
+  if (run_b) {
+    // The paired ratio of the thread groups that do the work (B over A): a change to one
+    // thread's code shows there well above the noise in which b_over_a, the whole process,
+    // hides it (ninth pass).
+    auto paired = [&](const char* name, const ThreadUsage& a_usage, const ThreadUsage& b_usage) {
+      if (a_usage.seconds > 0) {
+        state.counters[std::string("b_over_a_") + name] = b_usage.seconds / a_usage.seconds;
+      }
+    };
+    paired("drain_consumer_thread", pinsync.drain.poll_thread, b.drain.poll_thread);
+    paired("drain_kafka_threads", pinsync.drain.kafka_threads, b.drain.kafka_threads);
+    paired("shutdown_consumer_thread", pinsync.shutdown.poll_thread, b.shutdown.poll_thread);
+    paired("shutdown_delivery_thread", pinsync.shutdown.delivery_thread,
+           b.shutdown.delivery_thread);
   }
   state.counters["bare_wall_s"] = bare.wall_seconds;
   state.counters["pinsync_wall_s"] = pinsync.wall_seconds;
