@@ -129,11 +129,9 @@ Batch AudienceAggregator::Emit(std::unique_ptr<OpenBatch> open) {
   out.audience_name = std::move(open->audience_name);
   out.opened_at = open->opened_at;
   out.lowest_offsets = std::move(open->lowest_offsets);
-  out.adds.reserve(open->records.add_count());
-  out.removes.reserve(open->records.size() - open->records.add_count());
   // Filled in full right below: one call maps their pages in instead of a fault per page.
-  PrefaultCapacity(out.adds);
-  PrefaultCapacity(out.removes);
+  ReservePrefaulted(out.adds, open->records.add_count());
+  ReservePrefaulted(out.removes, open->records.size() - open->records.add_count());
   open->records.ForEach([&out](const RecordEntry& e) {
     auto& into = e.op == MembershipOp::kAdd ? out.adds : out.removes;
     into.push_back(BatchRecord{e.id(), e.partition});

@@ -44,24 +44,9 @@ void MergeLaterBatch(aggregate::Batch& earlier, aggregate::Batch later) {
   if (!later.audience_name.empty()) earlier.audience_name = std::move(later.audience_name);
 }
 
-namespace {
-
-// Moves `records` into a block of `capacity` whose pages are all mapped in before the copy:
-// vector::reserve would copy first, taking a fault per page of the copied part.
-void GrowPrefaulted(std::vector<aggregate::BatchRecord>& records, size_t capacity) {
-  if (capacity <= records.capacity()) return;
-  std::vector<aggregate::BatchRecord> grown;
-  grown.reserve(capacity);
-  PrefaultCapacity(grown);
-  grown.insert(grown.end(), records.begin(), records.end());
-  records.swap(grown);
-}
-
-}  // namespace
-
 void ReserveForMerge(aggregate::Batch& into, const aggregate::Batch& from) {
-  GrowPrefaulted(into.adds, into.adds.size() + from.adds.size());
-  GrowPrefaulted(into.removes, into.removes.size() + from.removes.size());
+  ReservePrefaulted(into.adds, into.adds.size() + from.adds.size());
+  ReservePrefaulted(into.removes, into.removes.size() + from.removes.size());
 }
 
 void MergeLowestOffsets(aggregate::Batch& into, const aggregate::Batch& from) {

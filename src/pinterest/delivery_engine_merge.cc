@@ -66,6 +66,7 @@ bool DeliveryEngine::TakesLaterChanges(const ListState& list, Job& job,
   }
   // A record whose earlier change may still be on its way to Pinterest goes to the next batch
   // (a change Pinterest acknowledged may be followed by any other).
+  BuildWhere(job);
   auto unanswered = [&job](const aggregate::BatchRecord& r) { return Unanswered(job, r); };
   return std::none_of(later.adds.begin(), later.adds.end(), unanswered) &&
          std::none_of(later.removes.begin(), later.removes.end(), unanswered);
@@ -89,8 +90,8 @@ void DeliveryEngine::BuildWhere(Job& job) {
   job.where_built = true;
 }
 
-bool DeliveryEngine::Unanswered(Job& job, const aggregate::BatchRecord& record) {
-  BuildWhere(job);
+bool DeliveryEngine::Unanswered(const Job& job, const aggregate::BatchRecord& record) {
+  assert(job.where_built);
   const auto it = job.where.find(record.id);
   if (it == job.where.end()) return false;
   const auto [add, index] = it->second;

@@ -88,5 +88,22 @@ TEST(PrefaultCapacity, CoversTheReservedTailOfAVector) {
   }
 }
 
+TEST(ReservePrefaulted, KeepsTheElementsAndMapsInTheWholeBlock) {
+  std::vector<uint64_t> records = {1, 2, 3};
+  const bool populated = ReservePrefaulted(records, 64 * 1024);
+  ASSERT_GE(records.capacity(), 64u * 1024);
+  EXPECT_EQ(records, (std::vector<uint64_t>{1, 2, 3}));
+  const uint64_t* block = records.data();
+  EXPECT_FALSE(ReservePrefaulted(records, 16)) << "already large enough";
+  EXPECT_EQ(records.data(), block);
+  const long before = MinorFaultsOfThisThread();
+  for (uint64_t i = 3; i < 64 * 1024; ++i) records.push_back(i);
+  if (populated) {  // a kernel before 5.14 refuses the advice: the writes then fault, harmlessly
+    EXPECT_LE(MinorFaultsOfThisThread() - before, AllowedFaults(64 * 1024 * sizeof(uint64_t)));
+  }
+  EXPECT_EQ(records.size(), 64u * 1024);
+  EXPECT_EQ(records.back(), 64u * 1024 - 1);
+}
+
 }  // namespace
 }  // namespace pinsync

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 namespace pinsync {
 
@@ -41,6 +42,21 @@ inline bool PrefaultForWrite(void* data, size_t bytes) {
 template <class Vector>
 bool PrefaultCapacity(Vector& v) {
   return PrefaultForWrite(v.data() + v.size(), (v.capacity() - v.size()) * sizeof(*v.data()));
+}
+
+// Grows `v` to hold `capacity` elements (no-op if it already does) and maps the new block in
+// whole before the elements already there are copied over: reserve() followed by
+// PrefaultCapacity would copy first and take a fault per page of the copied part. True if the
+// kernel populated the new block.
+template <class Vector>
+bool ReservePrefaulted(Vector& v, size_t capacity) {
+  if (capacity <= v.capacity()) return false;
+  Vector grown;
+  grown.reserve(capacity);
+  const bool populated = PrefaultCapacity(grown);
+  grown.insert(grown.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+  v.swap(grown);
+  return populated;
 }
 
 }  // namespace pinsync

@@ -251,8 +251,9 @@ class DeliveryEngine {
   static void Acknowledged(Job& job, const Work& work);
   // The counts of `op`'s entries, grown to cover every entry of the batch.
   static std::vector<uint32_t>& UnansweredCounts(Job& job, MembershipOp op);
-  // True if a request carrying `record`'s entry in the batch is on its way (builds job.where).
-  static bool Unanswered(Job& job, const aggregate::BatchRecord& record);
+  // True if a request carrying `record`'s entry in the batch is on its way. Requires job.where
+  // (BuildWhere).
+  static bool Unanswered(const Job& job, const aggregate::BatchRecord& record);
   static void BuildWhere(Job& job);
   // Drops withdrawn records from `work`; false if nothing is left for it to do.
   bool PruneWithdrawn(Job& job, Work& work) const;
