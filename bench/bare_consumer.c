@@ -3,7 +3,8 @@
  * Joins GROUP_ID, reads TOPIC from the earliest offset one message at a time (as a plain
  * KafkaConsumer does), touches every payload byte, and exits 0 after MESSAGES messages (1 on
  * timeout or error). Prints "messages=N bytes=B checksum=C poll_thread_cpu_s=P
- * other_threads_cpu_s=O" on stdout: the CPU of the thread that polls and of librdkafka's own. */
+ * other_threads_cpu_s=O peak_rss_kb=R" on stdout: the CPU of the thread that polls and of
+ * librdkafka's own, and the peak resident memory (VmHWM). */
 
 #define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <librdkafka/rdkafka.h>
@@ -21,6 +22,19 @@ static double NowSeconds(void) {
 static double CpuSeconds(const struct rusage* usage) {
   return (double)usage->ru_utime.tv_sec + (double)usage->ru_utime.tv_usec / 1e6 +
          (double)usage->ru_stime.tv_sec + (double)usage->ru_stime.tv_usec / 1e6;
+}
+
+/* VmHWM from /proc/self/status, in KiB (0 if unreadable). */
+static long PeakResidentKb(void) {
+  FILE* status = fopen("/proc/self/status", "r");
+  if (status == NULL) return 0;
+  char line[256];
+  long kb = 0;
+  while (fgets(line, sizeof line, status) != NULL) {
+    if (sscanf(line, "VmHWM: %ld", &kb) == 1) break;
+  }
+  fclose(status);
+  return kb;
 }
 
 static int Set(rd_kafka_conf_t* conf, const char* name, const char* value) {
@@ -84,7 +98,9 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_THREAD, &poll_thread);
   getrusage(RUSAGE_SELF, &process); /* librdkafka's threads have all exited: they count here */
   const double poll_cpu = CpuSeconds(&poll_thread);
-  printf("messages=%lld bytes=%llu checksum=%u poll_thread_cpu_s=%.3f other_threads_cpu_s=%.3f\n",
-         messages, bytes, checksum, poll_cpu, CpuSeconds(&process) - poll_cpu);
+  printf(
+      "messages=%lld bytes=%llu checksum=%u poll_thread_cpu_s=%.3f other_threads_cpu_s=%.3f "
+      "peak_rss_kb=%ld\n",
+      messages, bytes, checksum, poll_cpu, CpuSeconds(&process) - poll_cpu, PeakResidentKb());
   return messages == wanted ? 0 : 1;
 }

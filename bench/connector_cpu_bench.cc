@@ -20,6 +20,9 @@
 //                                  `b_over_a_<phase>_<thread group>` (e.g.
 //                                  b_over_a_shutdown_delivery_thread), steadier still for a
 //                                  change to one thread's code
+//   CONNECTOR_CPU_BENCH_BARE_ENV     NAME=VALUE pairs added to the bare consumer's environment,
+//                                  e.g. LD_PRELOAD of the allocator pinsync links, to compare
+//                                  like with like
 //   CONNECTOR_CPU_BENCH_B_PINSYNC    A/B of two builds: the B run uses this `pinsync` executable
 //                                  (e.g. one built from the previous commit) instead of this
 //                                  build's; either knob turns the B run on
@@ -207,6 +210,7 @@ struct RunResult {
   double wall_seconds = 0;
   long minor_faults = 0;
   long voluntary_switches = 0;
+  long max_rss_kb = 0;
   std::string error;  // non-empty: the run failed
   // Where the CPU went, by thread: the thread that polls Kafka (pinsync's consumer thread, the
   // bare consumer's only one), librdkafka's own ("rdk:*"), pinsync's delivery thread and the
@@ -241,11 +245,21 @@ RunResult FailedRun(std::string error) {
   return result;
 }
 
+// Space-separated NAME=VALUE pairs of an environment knob (none when unset).
+std::vector<std::string> EnvironmentWords(const char* knob) {
+  std::vector<std::string> env;
+  if (knob == nullptr) return env;
+  std::istringstream words(knob);
+  for (std::string word; words >> word;) env.push_back(word);
+  return env;
+}
+
 RunResult RunBareConsumer(const Backlog& backlog, const std::string& group, const TempDir& dir) {
   const auto start = std::chrono::steady_clock::now();
   auto child = Spawn({PINSYNC_BARE_CONSUMER, backlog.cluster->bootstraps(), kTopic, group,
                       std::to_string(backlog.events), "600"},
-                     dir.path / (group + ".out"), dir.path / (group + ".err"));
+                     dir.path / (group + ".out"), dir.path / (group + ".err"),
+                     EnvironmentWords(std::getenv("CONNECTOR_CPU_BENCH_BARE_ENV")));
   if (!child) return FailedRun("could not start bare_consumer");
   const Exit exit = WaitFor(*child, 700s);
   RunResult result = Measured(exit, start);
@@ -254,6 +268,7 @@ RunResult RunBareConsumer(const Backlog& backlog, const std::string& group, cons
   const std::string out = ReadFirstLine(dir.path / (group + ".out"), 1s).value_or("");
   result.drain.poll_thread.seconds = NamedValue(out, "poll_thread_cpu_s");
   result.drain.kafka_threads.seconds = NamedValue(out, "other_threads_cpu_s");
+  result.max_rss_kb = static_cast<long>(NamedValue(out, "peak_rss_kb"));
   return result;
 }
 
@@ -298,11 +313,8 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
   const auto config_path = dir.path / (group + ".yaml");
   std::ofstream(config_path) << PinsyncConfig(backlog, group, *sandbox_url, metrics_port);
 
-  std::vector<std::string> env{"PINTEREST_ACCESS_TOKEN=cpu-bench-token"};
-  if (extra_env != nullptr) {
-    std::istringstream words(extra_env);
-    for (std::string word; words >> word;) env.push_back(word);
-  }
+  std::vector<std::string> env = EnvironmentWords(extra_env);
+  env.push_back("PINTEREST_ACCESS_TOKEN=cpu-bench-token");
   const auto start = std::chrono::steady_clock::now();
   auto pinsync = Spawn({executable, "run", "-c", config_path.string()}, dir.path / (group + ".out"),
                        dir.path / (group + ".err"), env);
@@ -336,10 +348,12 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
   // Each thread's last reading: threads end one by one as the process shuts down.
   std::map<pid_t, ThreadCpu> last_seen;
   for (const ThreadCpu& thread : threads) last_seen[thread.tid] = thread;
+  long peak_rss_kb = PeakResidentKb(*pinsync);
   Terminate(*pinsync);
   for (const auto stop_by = std::chrono::steady_clock::now() + 400s;
        Running(*pinsync) && std::chrono::steady_clock::now() < stop_by;) {
     for (ThreadCpu& thread : ThreadCpuOf(*pinsync)) last_seen[thread.tid] = std::move(thread);
+    peak_rss_kb = std::max(peak_rss_kb, PeakResidentKb(*pinsync));
     std::this_thread::sleep_for(100ms);
   }
   std::vector<ThreadCpu> at_exit;
@@ -348,6 +362,7 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
   RunResult result = Measured(exit, start);
   result.drain = at_drain;
   result.shutdown = ThreadSplit::Of(at_exit) - at_drain;
+  result.max_rss_kb = peak_rss_kb;
   if (profiler) WaitFor(*profiler, 120s);
   Stop(*sandbox, 10s);
   if (!drained) result.error = "pinsync did not drain the backlog; see " + dir.path.string();
@@ -400,11 +415,15 @@ void BM_ConnectorCpuPerMessage(benchmark::State& state) {
   state.counters["pinsync_faults_pkm"] = per_thousand(pinsync.minor_faults);
   state.counters["bare_waits_pkm"] = per_thousand(bare.voluntary_switches);
   state.counters["pinsync_waits_pkm"] = per_thousand(pinsync.voluntary_switches);
+  // Peak resident memory (pinsync's as last read, up to 100 ms before it exited).
+  state.counters["bare_max_rss_mb"] = static_cast<double>(bare.max_rss_kb) / 1024;
+  state.counters["pinsync_max_rss_mb"] = static_cast<double>(pinsync.max_rss_kb) / 1024;
   if (run_b) {
     state.counters["b_us"] = per_message(b.cpu_seconds);
     state.counters["b_over_a"] = b.cpu_seconds / pinsync.cpu_seconds;
     state.counters["b_faults_pkm"] = per_thousand(b.minor_faults);
     state.counters["b_waits_pkm"] = per_thousand(b.voluntary_switches);
+    state.counters["b_max_rss_mb"] = static_cast<double>(b.max_rss_kb) / 1024;
   }
   state.counters["bare_poll_thread_us"] = per_message(bare.drain.poll_thread.seconds);
   state.counters["bare_kafka_threads_us"] = per_message(bare.drain.kafka_threads.seconds);

@@ -140,6 +140,13 @@ std::vector<ThreadCpu> ThreadCpuOf(const Child& child) {
   return out;
 }
 
+long PeakResidentKb(const Child& child) {
+  const std::string status = ReadFile("/proc/" + std::to_string(child.pid) + "/status");
+  const size_t at = status.find("VmHWM:");
+  if (at == std::string::npos) return 0;
+  return std::strtol(status.c_str() + at + 6, nullptr, 10);
+}
+
 std::optional<std::string> HttpGet(int port, const std::string& path) {
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(1, 0);

@@ -53,6 +53,9 @@ struct ThreadCpu {
   long minor_faults = 0;
 };
 std::vector<ThreadCpu> ThreadCpuOf(const Child& child);
+// The child's peak resident memory so far (VmHWM), in KiB; 0 once it has exited. Not wait4's
+// ru_maxrss, which counts the forked copy of this process from before the exec.
+long PeakResidentKb(const Child& child);
 // GET http://127.0.0.1:port/path; the body of a 200 answer, nullopt otherwise.
 std::optional<std::string> HttpGet(int port, const std::string& path);
 
