@@ -27,6 +27,7 @@ RUNTIME_PACKAGES=(
   libabsl-dev               # flat_hash_map for the aggregator
   libcpp-httplib-dev        # the Pinterest sandbox server
   libavro-dev               # the avro input format (Avro C)
+  libgoogle-perftools-dev   # tcmalloc_minimal, pinsync's allocator (PINSYNC_MALLOC)
   zlib1g-dev liblz4-dev libzstd-dev  # named by librdkafka's pkg-config file
 )
 

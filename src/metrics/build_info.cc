@@ -9,13 +9,13 @@
 namespace pinsync::metrics {
 
 void RegisterBuildInfo(prometheus::Registry& registry, std::string_view version,
-                       double start_time_seconds) {
-  // One series per process; the version label is bounded (one value per build).
+                       std::string_view allocator, double start_time_seconds) {
+  // One series per process; both labels are bounded (one value per build).
   prometheus::BuildGauge()
       .Name("pinsync_build_info")
-      .Help("Always 1; the version label says which pinsync build is running")
+      .Help("Always 1; the labels say which pinsync build is running and on which malloc")
       .Register(registry)
-      .Add({{"version", std::string(version)}})
+      .Add({{"version", std::string(version)}, {"allocator", std::string(allocator)}})
       .Set(1);
   prometheus::BuildGauge()
       .Name("pinsync_process_start_time_seconds")

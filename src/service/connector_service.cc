@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "pinsync/common/allocator.h"
 #include "pinsync/common/version.h"
 #include "pinsync/connector/connector_stats.h"
 #include "pinsync/decode/decoder_stats.h"
@@ -50,7 +51,7 @@ Result<std::unique_ptr<ConnectorService>> ConnectorService::Create(config::Confi
   auto& registry = *parts->registry;
   const double started =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  metrics::RegisterBuildInfo(registry, kVersion, started);
+  metrics::RegisterBuildInfo(registry, kVersion, ActiveAllocator(), started);
   if (options.serve_metrics) {
     auto server =
         metrics::MetricsServer::Start(cfg.metrics.listen, parts->registry, parts->status_board);

@@ -102,6 +102,10 @@ TEST_F(RunningServiceTest, ServesTheQueriedMetricsAndStopsCleanlyOnSigterm) {
   ASSERT_EQ(scrape.status, 200) << scrape.error;
   const std::set<std::string> exposed = ExposedNames(scrape.body);
   EXPECT_TRUE(exposed.contains("pinsync_build_info")) << scrape.body;
+  // The link took: a linker dropping a library nothing names would leave glibc's malloc.
+  EXPECT_NE(scrape.body.find("pinsync_build_info{allocator=\"" PINSYNC_LINKED_MALLOC "\""),
+            std::string::npos)
+      << scrape.body;
 
   std::set<std::string> queried = MetricsQueriedByRules();
   queried.merge(MetricsQueriedByDashboard());

@@ -69,15 +69,16 @@ TEST(MetricsServerTest, MetricsRegisteredAfterStartAppearInTheNextScrape) {
   EXPECT_NE(after.body.find("pinsync_late_total 1"), std::string::npos) << after.body;
 }
 
-TEST(MetricsServerTest, BuildInfoCarriesTheVersionLabel) {
+TEST(MetricsServerTest, BuildInfoCarriesTheVersionAndAllocatorLabels) {
   auto registry = std::make_shared<prometheus::Registry>();
-  RegisterBuildInfo(*registry, "1.2.3", 1700000000.0);
+  RegisterBuildInfo(*registry, "1.2.3", "tcmalloc", 1700000000.0);
   auto server = StartOnEphemeralPort(registry);
   ASSERT_NE(server, nullptr);
 
   auto scrape = HttpGet(Url(*server, "/metrics"));
   ASSERT_EQ(scrape.status, 200) << scrape.error;
-  EXPECT_NE(scrape.body.find("pinsync_build_info{version=\"1.2.3\"} 1"), std::string::npos)
+  EXPECT_NE(scrape.body.find("pinsync_build_info{allocator=\"tcmalloc\",version=\"1.2.3\"} 1"),
+            std::string::npos)
       << scrape.body;
   EXPECT_NE(scrape.body.find("pinsync_process_start_time_seconds 1700000000"), std::string::npos)
       << scrape.body;
