@@ -45,12 +45,14 @@ AudienceAggregator::~AudienceAggregator() = default;
 
 AudienceAggregator::OpenBatch& AudienceAggregator::FindOrOpen(const ListKey& key,
                                                               std::string_view audience_name) {
-  // The connector adds all identifiers of one list in a row: skip hashing the key for those.
-  if (last_batch_ != nullptr && last_batch_->key == key) return *last_batch_;
+  // The connector adds a message's identifiers list by list, and consecutive messages often
+  // share an audience: skip hashing the key for those.
+  OpenBatch*& last = last_batch_[static_cast<size_t>(key.list_type)];
+  if (last != nullptr && last->key == key) return *last;
   auto it = open_.find(key);
   if (it != open_.end()) {
-    last_batch_ = it->second.get();
-    return *last_batch_;
+    last = it->second.get();
+    return *last;
   }
   const config::BatchingConfig policy = policy_(key.audience_id);
   auto batch = std::make_unique<OpenBatch>();
@@ -65,9 +67,9 @@ AudienceAggregator::OpenBatch& AudienceAggregator::FindOrOpen(const ListKey& key
   const config::Millis age = std::clamp(policy.max_age, config::Millis(0), kLongestMaxAge);
   batch->deadline = deadlines_.emplace(batch->opened_at + age, batch.get());
   ++counters_.batches_opened;
-  last_batch_ = batch.get();
+  last = batch.get();
   open_.emplace(key, std::move(batch));
-  return *last_batch_;
+  return *last;
 }
 
 HoldChange AudienceAggregator::NoteOffset(OpenBatch& batch, PartitionId partition, int64_t offset) {
@@ -107,7 +109,9 @@ HoldChange AudienceAggregator::Add(const ListKey& key, std::string_view audience
 
 std::unique_ptr<AudienceAggregator::OpenBatch> AudienceAggregator::Detach(OpenBatch& batch) {
   assert(!batch.sealed);
-  if (last_batch_ == &batch) last_batch_ = nullptr;
+  for (OpenBatch*& last : last_batch_) {
+    if (last == &batch) last = nullptr;
+  }
   deadlines_.erase(batch.deadline);
   auto node = open_.extract(batch.key);
   assert(!node.empty());

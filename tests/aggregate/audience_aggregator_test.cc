@@ -71,6 +71,42 @@ TEST_F(AudienceAggregatorTest, TheLatestOfManyChangesWins) {
   EXPECT_EQ(aggregator_.counters().changes_collapsed, 4u);
 }
 
+// The connector adds a message's emails, then its mobile ids: each list type remembers its own
+// last batch, and a sealed or dropped batch is never written to again through that memory.
+TEST(AudienceAggregatorListsTest, AlternatingListTypesStayApartThroughSealsAndDrops) {
+  ManualClock clock;
+  const config::Config config = SmallBatches(2, 60s);
+  AudienceAggregator aggregator(BatchingPolicyFrom(config), clock);
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 10);
+  aggregator.Add(kVipMaid, "VIP", Id(2), MembershipOp::kAdd, 0, 10);
+  aggregator.Add(kVipEmail, "VIP", Id(3), MembershipOp::kRemove, 0, 11);  // seals email {1, 3}
+  aggregator.Add(kVipEmail, "VIP", Id(4), MembershipOp::kAdd, 0, 12);     // a new email batch
+  aggregator.Add(kChurnEmail, "Churn", Id(5), MembershipOp::kAdd, 1, 12);
+  aggregator.Add(kVipMaid, "VIP", Id(6), MembershipOp::kAdd, 0, 12);  // seals maid {2, 6}
+  aggregator.Add(kVipMaid, "VIP", Id(7), MembershipOp::kAdd, 1, 13);  // a new maid batch
+  EXPECT_EQ(aggregator.DropPartition(1), 2u);  // churn's email batch and the new maid batch go
+  aggregator.Add(kVipMaid, "VIP", Id(8), MembershipOp::kAdd, 0, 14);
+  aggregator.Add(kChurnEmail, "Churn", Id(9), MembershipOp::kAdd, 0, 14);
+
+  std::vector<Batch> ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 2u);
+  EXPECT_EQ(ready[0].key, kVipEmail);
+  EXPECT_EQ(Ids(ready[0].adds), std::vector<HashedId>{Id(1)});
+  EXPECT_EQ(Ids(ready[0].removes), std::vector<HashedId>{Id(3)});
+  EXPECT_EQ(ready[1].key, kVipMaid);
+  EXPECT_EQ(Ids(ready[1].adds), (std::vector<HashedId>{Id(2), Id(6)}));
+
+  std::vector<Batch> rest = aggregator.FlushAll();
+  ASSERT_EQ(rest.size(), 3u);  // in the order they opened
+  EXPECT_EQ(rest[0].key, kVipEmail);
+  EXPECT_EQ(Ids(rest[0].adds), std::vector<HashedId>{Id(4)});
+  EXPECT_EQ(rest[1].key, kVipMaid);
+  EXPECT_EQ(Ids(rest[1].adds), std::vector<HashedId>{Id(8)});
+  EXPECT_EQ(rest[2].key, kChurnEmail);
+  EXPECT_EQ(Ids(rest[2].adds), std::vector<HashedId>{Id(9)});
+  EXPECT_EQ(aggregator.buffered_records(), 0u);
+}
+
 TEST_F(AudienceAggregatorTest, DuplicatesCollapse) {
   for (int i = 0; i < 5; ++i) aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, i);
   EXPECT_EQ(aggregator_.buffered_records(), 1u);

@@ -8,6 +8,7 @@
 // opened, and every method that returns batches first returns the ones already sealed by the
 // size trigger, so a later change never overtakes an earlier one of the same list.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -111,7 +112,9 @@ class AudienceAggregator {
   absl::flat_hash_map<ListKey, std::unique_ptr<OpenBatch>> open_;
   std::vector<std::unique_ptr<OpenBatch>> sealed_;  // full, in sealing order
   DeadlineQueue deadlines_;                         // open batches by flush deadline
-  OpenBatch* last_batch_ = nullptr;                 // the open batch of the previous Add
+  // Per list type, the open batch of the previous Add of that type: the connector adds a
+  // message's emails, then its mobile ids, so one entry for both would miss on every switch.
+  std::array<OpenBatch*, 2> last_batch_{};
   size_t buffered_records_ = 0;
   uint64_t next_open_sequence_ = 0;
   AggregatorCounters counters_;
