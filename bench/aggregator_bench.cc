@@ -108,7 +108,8 @@ void BM_AddMessages(benchmark::State& state) {
 BENCHMARK(BM_AddMessages)->Arg(1)->Arg(100)->Unit(benchmark::kMillisecond);
 
 // Repeats: changes to records already buffered (last-wins collapse), the steady state of
-// a busy audience between flushes.
+// a busy audience between flushes, once its batch has merged (RecordSet: a batch appends
+// changes until it holds max_records of them, then merges them and replaces in place).
 void BM_AddRepeatedRecords(benchmark::State& state) {
   constexpr size_t kRecords = 100'000;
   const std::vector<HashedId> ids = MakeIds(kRecords);
@@ -118,6 +119,10 @@ void BM_AddRepeatedRecords(benchmark::State& state) {
   for (size_t i = 0; i < kRecords; ++i) {
     aggregator.Add(keys[i % 10], "bench", ids[i], MembershipOp::kAdd, 0, 0);
   }
+  // One repeat puts the aggregator one change over kRecords: backpressure merges every open
+  // batch, which brings it back to kRecords records, so nothing is flushed.
+  aggregator.Add(keys[0], "bench", ids[0], MembershipOp::kAdd, 0, 0);
+  aggregator.FlushLargestUntil(kRecords);
   size_t i = 0;
   for (auto _ : state) {
     aggregator.Add(keys[i % 10], "bench", ids[i],
@@ -128,6 +133,31 @@ void BM_AddRepeatedRecords(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_AddRepeatedRecords);
+
+// A churning audience's batch over its life before the first merge: 10,000 users changing 10
+// times each, 100,000 changes into one list whose max_records is 100,000. The changes are
+// appended and merged once, at the 100,000th; per change.
+void BM_AddChurnUntilMerged(benchmark::State& state) {
+  constexpr size_t kUsers = 10'000;
+  constexpr size_t kChanges = 100'000;
+  const std::vector<HashedId> ids = MakeIds(kUsers);
+  const ListKey key = MakeKeys(1)[0];
+  ManualClock clock;
+  for (auto _ : state) {
+    auto aggregator = std::make_unique<AudienceAggregator>(Policy(kChanges), clock);
+    for (size_t i = 0; i < kChanges; ++i) {
+      aggregator->Add(key, "bench", ids[i % kUsers],
+                      (i / kUsers) & 1 ? MembershipOp::kRemove : MembershipOp::kAdd, 0,
+                      static_cast<int64_t>(i));
+    }
+    benchmark::DoNotOptimize(aggregator->buffered_records());
+    state.PauseTiming();
+    aggregator.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kChanges));
+}
+BENCHMARK(BM_AddChurnUntilMerged)->Unit(benchmark::kMillisecond);
 
 // TakeReady when nothing is due, with 1000 lists open: it runs after every poll.
 void BM_TakeReadyNothingDue(benchmark::State& state) {
@@ -171,6 +201,7 @@ void BM_RecordSetBytesPerRecord(benchmark::State& state) {
   double worst = 0, final_ratio = 0;
   for (auto _ : state) {
     RecordSet set;
+    set.Merge();  // indexed from the first record: the index's growth is part of the cost
     worst = 0;
     for (size_t i = 0; i < records; ++i) {
       set.Upsert(ids[i], MembershipOp::kAdd, 0);

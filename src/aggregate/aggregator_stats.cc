@@ -26,14 +26,16 @@ AggregatorStats AggregatorStats::Create(prometheus::Registry& registry) {
   return AggregatorStats{
       counter("pinsync_aggregator_changes_total", "Membership changes merged into open batches"),
       counter("pinsync_aggregator_changes_collapsed_total",
-              "Changes that replaced an earlier change of the same record in the same batch"),
+              "Changes that replaced an earlier change of the same record in the same batch "
+              "(counted when the batch merges its changes: at max_records, flush or revocation)"),
       flushed.Add({{"trigger", "full"}}),
       flushed.Add({{"trigger", "age"}}),
       flushed.Add({{"trigger", "pressure"}}),
       flushed.Add({{"trigger", "shutdown"}}),
       counter("pinsync_aggregator_records_dropped_total",
               "Buffered records dropped because their partition was revoked (replayed elsewhere)"),
-      gauge("pinsync_aggregator_buffered_records", "Distinct records in batches not yet flushed"),
+      gauge("pinsync_aggregator_buffered_records",
+            "Records (and changes not yet merged into them) in batches not yet flushed"),
       gauge("pinsync_aggregator_buffered_batches", "Batches not yet flushed"),
       gauge("pinsync_aggregator_buffered_bytes",
             "Heap bytes held by buffered records (entries and hash indexes)"),

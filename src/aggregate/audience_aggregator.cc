@@ -103,8 +103,22 @@ HoldChange AudienceAggregator::Add(const ListKey& key, std::string_view audience
     ++counters_.changes_collapsed;
   }
   const HoldChange change = NoteOffset(batch, partition, offset);
-  if (batch.records.size() >= batch.max_records) Seal(batch);
+  // Entries reaching max_records may still be fewer distinct records: merge before sealing.
+  if (batch.records.size() >= batch.max_records) {
+    Merge(batch);
+    if (batch.records.size() >= batch.max_records) Seal(batch);
+  }
   return change;
+}
+
+void AudienceAggregator::MergeAll() {
+  for (auto& [key, batch] : open_) Merge(*batch);
+}
+
+void AudienceAggregator::Merge(OpenBatch& batch) {
+  const size_t collapsed = batch.records.Merge();
+  buffered_records_ -= collapsed;
+  counters_.changes_collapsed += collapsed;
 }
 
 std::unique_ptr<AudienceAggregator::OpenBatch> AudienceAggregator::Detach(OpenBatch& batch) {
@@ -126,6 +140,7 @@ void AudienceAggregator::Seal(OpenBatch& batch) {
 }
 
 Batch AudienceAggregator::Emit(std::unique_ptr<OpenBatch> open) {
+  Merge(*open);
   buffered_records_ -= open->records.size();
   Batch out;
   out.id = NextBatchId();
@@ -182,6 +197,10 @@ std::vector<Batch> AudienceAggregator::FlushLargestUntil(size_t max_buffered) {
   if (buffered_records_ <= max_buffered) return out;
   EmitSealed(out);
   if (buffered_records_ <= max_buffered) return out;
+  // Unmerged changes count until merged: merging may free enough without flushing anything
+  // early (a request with fewer records than it could carry costs Pinterest budget).
+  MergeAll();
+  if (buffered_records_ <= max_buffered) return out;
   std::vector<OpenBatch*> open;
   open.reserve(open_.size());
   for (auto& [key, batch] : open_) open.push_back(batch.get());
@@ -202,6 +221,7 @@ size_t AudienceAggregator::DropPartition(PartitionId partition) {
   size_t dropped = 0;
   // Returns true if the batch is now empty and must be discarded.
   auto drop_from = [&](OpenBatch& batch) {
+    Merge(batch);  // counted as collapsed, not as dropped
     dropped += batch.records.DropPartition(partition);
     std::erase_if(batch.lowest_offsets, [&](const auto& p) { return p.first == partition; });
     batch.last_offset_slot = 0;

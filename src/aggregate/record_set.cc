@@ -84,6 +84,15 @@ RecordEntry& RecordSet::Append() {
 
 bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId partition) {
   const HashedId id = Canonical(raw_id);
+  if (!merged_) {
+    assert(size_ < kMaxRecords);
+    RecordEntry& e = Append();
+    e.bytes = id.bytes;
+    e.length = id.length;
+    e.op = op;
+    e.partition = partition;
+    return true;
+  }
   const size_t hash = HashIdBytes(id.bytes, id.length);
   // Grown before the probe, so one probe serves both outcomes: the index is cold in a large
   // batch, and a find followed by an insert would walk it twice.
@@ -114,14 +123,83 @@ bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId part
   return false;
 }
 
+size_t RecordSet::Merge() {
+  if (merged_) return 0;
+  merged_ = true;
+  // Sized for every entry, so no growth during the pass; the survivors are compacted in place
+  // (a survivor's position never exceeds the entry it comes from).
+  index_.Reset(size_ == 0 ? 0 : RecordIndex::capacity_for(size_));
+  const uint32_t entries = size_;
+  uint32_t kept = 0;
+  size_t adds = 0;
+  for (uint32_t i = 0; i < entries; ++i) {
+    const RecordEntry change = At(i);
+    bool inserted = false;
+    const uint32_t position = index_.FindOrInsert(
+        HashIdBytes(change.bytes, change.length),
+        [&](uint32_t p) {
+          const RecordEntry& e = At(p);
+          return e.length == change.length && e.bytes == change.bytes;
+        },
+        kept, &inserted);
+    if (inserted) {
+      At(kept++) = change;
+      if (change.op == MembershipOp::kAdd) ++adds;
+      continue;
+    }
+    RecordEntry& e = At(position);
+    if (e.op != change.op) {
+      if (change.op == MembershipOp::kAdd) {
+        ++adds;
+      } else {
+        --adds;
+      }
+    }
+    e.op = change.op;
+    e.partition = change.partition;
+  }
+  size_ = kept;
+  adds_ = adds;
+  FreeUnusedChunks();
+  // Many collapsed changes leave the index larger than the records need: rebuild it smaller.
+  if (const size_t fits = RecordIndex::capacity_for(kept); size_ > 0 && fits < index_.capacity()) {
+    Reindex(fits);
+  }
+  return entries - kept;
+}
+
+size_t RecordSet::add_count() const {
+  assert(merged_);
+  return adds_;
+}
+
+void RecordSet::FreeUnusedChunks() {
+  size_t needed_chunks = 0;
+  size_t covered = 0;
+  while (covered < size_) covered += ChunkSize(needed_chunks++);
+  if (needed_chunks == chunks_.size()) return;
+  chunks_.resize(needed_chunks);
+  chunks_.shrink_to_fit();
+  memory_.Freed((capacity_ - covered) * sizeof(RecordEntry));
+  capacity_ = covered;
+}
+
 const RecordEntry* RecordSet::Find(const HashedId& raw_id) const {
   const HashedId id = Canonical(raw_id);
+  if (!merged_) {
+    for (uint32_t i = size_; i-- > 0;) {
+      if (Matches(i, id)) return &At(i);
+    }
+    return nullptr;
+  }
   const int64_t position =
       index_.Find(HashIdBytes(id.bytes, id.length), [&](uint32_t p) { return Matches(p, id); });
   return position < 0 ? nullptr : &At(static_cast<uint32_t>(position));
 }
 
 size_t RecordSet::DropPartition(PartitionId partition) {
+  // "Latest change" is only known once merged.
+  Merge();
   // Revocation is rare: compact the survivors in place (order kept) and rebuild the index.
   uint32_t kept = 0;
   size_t adds = 0;
@@ -136,14 +214,7 @@ size_t RecordSet::DropPartition(PartitionId partition) {
   if (dropped == 0) return 0;
   size_ = kept;
   adds_ = adds;
-  // Free the chunks no survivor uses.
-  size_t needed_chunks = 0;
-  size_t covered = 0;
-  while (covered < size_) covered += ChunkSize(needed_chunks++);
-  chunks_.resize(needed_chunks);
-  chunks_.shrink_to_fit();
-  memory_.Freed((capacity_ - covered) * sizeof(RecordEntry));
-  capacity_ = covered;
+  FreeUnusedChunks();
   Reindex(size_ == 0 ? 0 : RecordIndex::capacity_for(size_));
   return dropped;
 }

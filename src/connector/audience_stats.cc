@@ -82,7 +82,8 @@ struct AudienceStats::Metrics {
                        .Register(r)),
         pending(prometheus::BuildGauge()
                     .Name("pinsync_audience_records_pending")
-                    .Help("Records buffered or in delivery, per audience and list type")
+                    .Help("Records buffered (unmerged changes counted each) or in delivery, per "
+                          "audience and list type")
                     .Register(r)),
         oldest_pending_age(prometheus::BuildGauge()
                                .Name("pinsync_audience_oldest_pending_age_seconds")

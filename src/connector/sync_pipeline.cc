@@ -222,7 +222,12 @@ void SyncPipeline::OnMessage(const kafka::ConsumedMessage& message) {
   ++unpublished_accepted_;  // published by UpdateGauges (every Pump): one atomic per poll batch
 
   if (aggregator_.buffered_records() > config_.pipeline.max_buffered_records) {
-    Submit(aggregator_.FlushLargestUntil(config_.pipeline.max_buffered_records * 3 / 4));
+    // Unmerged repeats count until their batches merge: merging first may bring the buffer back
+    // under the limit, and then nothing goes out early in a smaller request than it could be.
+    aggregator_.MergeAll();
+    if (aggregator_.buffered_records() > config_.pipeline.max_buffered_records) {
+      Submit(aggregator_.FlushLargestUntil(config_.pipeline.max_buffered_records * 3 / 4));
+    }
   }
 }
 

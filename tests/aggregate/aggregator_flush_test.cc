@@ -117,8 +117,9 @@ TEST(AggregatorFlushTest, DropPartitionDropsItsRecordsAndOffsetsOnly) {
   aggregator.Add(Key("a"), "A", Id(4), MembershipOp::kRemove, 1, 11);
   // A batch with records from partition 2 only disappears.
   aggregator.Add(Key("b"), "B", Id(1), MembershipOp::kAdd, 2, 23);
-  EXPECT_EQ(aggregator.buffered_records(), 5u);
+  EXPECT_EQ(aggregator.buffered_records(), 6u);  // Id 4's two changes are not merged yet
   EXPECT_EQ(aggregator.DropPartition(2), 3u);
+  EXPECT_EQ(aggregator.counters().changes_collapsed, 1u);  // merged first, by latest change
   EXPECT_EQ(aggregator.buffered_records(), 2u);
   EXPECT_EQ(aggregator.buffered_batches(), 1u);
   EXPECT_EQ(aggregator.counters().records_dropped, 3u);

@@ -2,7 +2,13 @@
 
 #include "pinsync/aggregate/audience_aggregator.h"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -41,8 +47,9 @@ class AudienceAggregatorTest : public ::testing::Test {
 TEST_F(AudienceAggregatorTest, AddThenRemoveLeavesOneRemove) {
   aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, 10);
   aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kRemove, 0, 11);
-  EXPECT_EQ(aggregator_.buffered_records(), 1u);
+  EXPECT_EQ(aggregator_.buffered_records(), 2u);  // both changes held until the batch merges
   auto batches = aggregator_.FlushAll();
+  EXPECT_EQ(aggregator_.buffered_records(), 0u);
   ASSERT_EQ(batches.size(), 1u);
   EXPECT_TRUE(batches[0].adds.empty());
   EXPECT_EQ(Ids(batches[0].removes), std::vector<HashedId>{Id(1)});
@@ -109,8 +116,10 @@ TEST(AudienceAggregatorListsTest, AlternatingListTypesStayApartThroughSealsAndDr
 
 TEST_F(AudienceAggregatorTest, DuplicatesCollapse) {
   for (int i = 0; i < 5; ++i) aggregator_.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 0, i);
-  EXPECT_EQ(aggregator_.buffered_records(), 1u);
+  EXPECT_EQ(aggregator_.buffered_records(), 5u);
+  EXPECT_EQ(aggregator_.counters().changes_collapsed, 0u);  // counted when merged
   auto batches = aggregator_.FlushAll();
+  EXPECT_EQ(aggregator_.counters().changes_collapsed, 4u);
   ASSERT_EQ(batches.size(), 1u);
   EXPECT_EQ(batches[0].size(), 1u);
   EXPECT_EQ(batches[0].adds.size(), 1u);
@@ -172,6 +181,140 @@ TEST(AudienceAggregatorSizeTest, FlushesAtExactlyMaxRecordsDistinctRecords) {
   ASSERT_EQ(rest.size(), 1u);
   EXPECT_EQ(Ids(rest[0].removes), std::vector<HashedId>{Id(1)});
   EXPECT_GT(rest[0].id, ready[0].id);
+}
+
+// Changes are appended until a batch holds max_records of them; it is merged then, and sealed
+// only if max_records distinct records remain. Repeats never fill a batch.
+TEST(AudienceAggregatorSizeTest, RepeatedChangesAreMergedBeforeTheyCouldSealABatch) {
+  ManualClock clock;
+  AudienceAggregator aggregator(BatchingPolicyFrom(SmallBatches(4, 1h)), clock);
+  for (int64_t offset = 0; offset < 40; ++offset) {
+    aggregator.Add(kVipEmail, "VIP", Id(1), offset % 2 ? MembershipOp::kRemove : MembershipOp::kAdd,
+                   0, offset);
+    ASSERT_TRUE(aggregator.TakeReady().empty()) << offset;
+    ASSERT_LE(aggregator.buffered_records(), 4u) << offset;  // merged at 4 changes
+  }
+  // Merged at the 4th change; every later one replaced the record at once.
+  EXPECT_EQ(aggregator.buffered_records(), 1u);
+  EXPECT_EQ(aggregator.counters().changes_collapsed, 39u);
+  aggregator.Add(kVipEmail, "VIP", Id(2), MembershipOp::kAdd, 0, 40);
+  aggregator.Add(kVipEmail, "VIP", Id(3), MembershipOp::kAdd, 0, 41);
+  EXPECT_TRUE(aggregator.TakeReady().empty());
+  aggregator.Add(kVipEmail, "VIP", Id(4), MembershipOp::kAdd, 0, 42);
+  auto ready = aggregator.TakeReady();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(Ids(ready[0].removes), std::vector<HashedId>{Id(1)});  // offset 39: a remove
+  EXPECT_EQ(Ids(ready[0].adds), (std::vector<HashedId>{Id(2), Id(3), Id(4)}));
+  EXPECT_EQ(ready[0].lowest_offsets, (std::vector<std::pair<PartitionId, int64_t>>{{0, 0}}));
+  EXPECT_EQ(aggregator.counters().changes_collapsed, 39u);
+  EXPECT_EQ(aggregator.buffered_records(), 0u);
+}
+
+// Backpressure merges every open batch first: when that frees enough, nothing is flushed early.
+TEST(AudienceAggregatorPressureTest, MergingComesBeforeFlushingEarly) {
+  ManualClock clock;
+  AudienceAggregator aggregator(BatchingPolicyFrom(SmallBatches(1000, 1h)), clock);
+  for (int64_t offset = 0; offset < 30; ++offset) {
+    aggregator.Add(kVipEmail, "VIP", Id(offset % 3), MembershipOp::kAdd, 0, offset);
+  }
+  aggregator.Add(kChurnEmail, "Churn", Id(7), MembershipOp::kAdd, 1, 0);
+  EXPECT_EQ(aggregator.buffered_records(), 31u);
+  EXPECT_TRUE(aggregator.FlushLargestUntil(10).empty());
+  EXPECT_EQ(aggregator.buffered_records(), 4u);
+  EXPECT_EQ(aggregator.counters().flushed_pressure, 0u);
+  EXPECT_EQ(aggregator.counters().changes_collapsed, 27u);
+  // Still over after merging: the largest batch goes.
+  auto flushed = aggregator.FlushLargestUntil(2);
+  ASSERT_EQ(flushed.size(), 1u);
+  EXPECT_EQ(flushed[0].key, kVipEmail);
+  EXPECT_EQ(Ids(flushed[0].adds), (std::vector<HashedId>{Id(0), Id(1), Id(2)}));
+  EXPECT_EQ(aggregator.buffered_records(), 1u);
+}
+
+// A revoked partition's records are dropped by their latest change, merged first: a record
+// whose latest change came from another partition stays, one whose latest change came from the
+// revoked partition goes, wherever its earlier changes came from.
+TEST(AudienceAggregatorDropTest, DropsByLatestChangeOfUnmergedChanges) {
+  ManualClock clock;
+  AudienceAggregator aggregator(BatchingPolicyFrom(SmallBatches(1000, 1h)), clock);
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kAdd, 1, 10);
+  aggregator.Add(kVipEmail, "VIP", Id(1), MembershipOp::kRemove, 2, 20);  // latest from 2: stays
+  aggregator.Add(kVipEmail, "VIP", Id(2), MembershipOp::kAdd, 1, 11);
+  aggregator.Add(kVipEmail, "VIP", Id(2), MembershipOp::kAdd, 1, 12);
+  aggregator.Add(kVipEmail, "VIP", Id(3), MembershipOp::kAdd, 2, 21);
+  aggregator.Add(kVipEmail, "VIP", Id(3), MembershipOp::kRemove, 1, 13);  // latest from 1: goes
+  EXPECT_EQ(aggregator.DropPartition(1), 2u);                             // Id(2) and Id(3)
+  EXPECT_EQ(aggregator.counters().records_dropped, 2u);
+  EXPECT_EQ(aggregator.counters().changes_collapsed, 3u);
+  EXPECT_EQ(aggregator.buffered_records(), 1u);
+  auto rest = aggregator.FlushAll();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(Ids(rest[0].removes), std::vector<HashedId>{Id(1)});
+  EXPECT_TRUE(rest[0].adds.empty());
+}
+
+// Fidelity across every way a batch leaves: random changes to three lists (repeats, both ops,
+// two partitions), with batches sealed by size, aged out, flushed under backpressure and at
+// shutdown. Each emitted batch names a record at most once, and applying the batches in the
+// order they came out, as Pinterest would, leaves every list exactly as applying every change
+// in order does.
+TEST(AudienceAggregatorFidelityTest, EmittedBatchesReplayToTheFinalMembership) {
+  const ListKey keys[] = {kVipEmail, kVipMaid, kChurnEmail};
+  const size_t max_records_choices[] = {1, 3, 7, 50};
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    std::mt19937_64 random(seed);
+    ManualClock clock;
+    const size_t max_records = max_records_choices[seed % 4];
+    AudienceAggregator aggregator(BatchingPolicyFrom(SmallBatches(max_records, 60s)), clock);
+    std::map<size_t, std::map<uint64_t, MembershipOp>> latest;  // per list: id -> last op
+    std::map<size_t, std::set<std::string>> pinterest;          // per list: its members, in hex
+    auto apply = [&](const std::vector<Batch>& batches) {
+      for (const Batch& batch : batches) {
+        const size_t list = static_cast<size_t>(
+            std::find(std::begin(keys), std::end(keys), batch.key) - std::begin(keys));
+        ASSERT_LT(list, 3u);
+        std::set<std::string> named;
+        for (const auto& r : batch.adds) {
+          ASSERT_TRUE(named.insert(r.id.Hex()).second) << "seed " << seed;
+          pinterest[list].insert(r.id.Hex());
+        }
+        for (const auto& r : batch.removes) {
+          ASSERT_TRUE(named.insert(r.id.Hex()).second) << "seed " << seed;
+          pinterest[list].erase(r.id.Hex());
+        }
+      }
+    };
+    int64_t offset = 0;
+    for (int step = 0; step < 2000; ++step) {
+      const uint64_t roll = random() % 100;
+      if (roll < 3) {
+        clock.Advance(std::chrono::seconds(random() % 40));
+        apply(aggregator.TakeReady());
+      } else if (roll < 5) {
+        apply(aggregator.FlushLargestUntil(random() % 20));
+      } else if (roll < 6) {
+        aggregator.MergeAll();
+      } else {
+        const size_t list = random() % 3;
+        const uint64_t id = random() % 40;
+        const auto op = random() % 2 ? MembershipOp::kAdd : MembershipOp::kRemove;
+        aggregator.Add(keys[list], "A", Id(id), op, static_cast<PartitionId>(random() % 2),
+                       offset++);
+        latest[list][id] = op;
+      }
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+    apply(aggregator.FlushAll());
+    if (::testing::Test::HasFatalFailure()) return;
+    for (size_t list = 0; list < 3; ++list) {
+      std::set<std::string> expected;
+      for (const auto& [id, op] : latest[list]) {
+        if (op == MembershipOp::kAdd) expected.insert(Id(id).Hex());
+      }
+      ASSERT_EQ(pinterest[list], expected) << "seed " << seed << ", list " << list;
+    }
+    ASSERT_EQ(aggregator.buffered_records(), 0u);
+  }
 }
 
 TEST(AudienceAggregatorAgeTest, FlushesWhenTheOldestChangeIsExactlyMaxAgeOld) {

@@ -37,8 +37,11 @@ TEST(HashedIdTest, IdsSharingAllButTheirLastByteHashApart) {
   EXPECT_NE(absl::Hash<HashedId>{}(shorter), absl::Hash<HashedId>{}(longer));
 }
 
+// Changes are appended until the first Merge; the tests of the merged (indexed) mode merge the
+// empty set first, so every change goes through the index.
 TEST(RecordSetTest, LaterChangeReplacesEarlierOne) {
   RecordSet set;
+  EXPECT_EQ(set.Merge(), 0u);
   EXPECT_TRUE(set.Upsert(Id(1), MembershipOp::kAdd, 3));
   EXPECT_FALSE(set.Upsert(Id(1), MembershipOp::kRemove, 4));
   ASSERT_EQ(set.size(), 1u);
@@ -54,6 +57,7 @@ TEST(RecordSetTest, LaterChangeReplacesEarlierOne) {
 
 TEST(RecordSetTest, BytesPastTheLengthDoNotMatter) {
   RecordSet set;
+  set.Merge();
   HashedId md5 = Id(7, 16);
   HashedId dirty = md5;
   dirty.bytes[20] = 0xAB;  // garbage past the 16 meaningful bytes
@@ -73,14 +77,82 @@ TEST(RecordSetTest, SameBytesDifferentLengthAreDifferentRecords) {
   std::fill(md5.bytes.begin() + 16, md5.bytes.end(), 0);
   EXPECT_TRUE(set.Upsert(sha1, MembershipOp::kAdd, 0));
   EXPECT_TRUE(set.Upsert(md5, MembershipOp::kAdd, 0));
+  EXPECT_EQ(set.Merge(), 0u);
   EXPECT_EQ(set.size(), 2u);
+  EXPECT_FALSE(set.Upsert(md5, MembershipOp::kRemove, 0));
+  EXPECT_EQ(set.Find(sha1)->op, MembershipOp::kAdd);
 }
 
-TEST(RecordSetTest, KeepsArrivalOrderAcrossChunks) {
+// Before the first Merge every change is appended, none is looked up: size() counts changes,
+// Find scans from the latest. Merge then leaves one record per identifier with its latest op
+// and partition, and the set stays merged.
+TEST(RecordSetTest, AppendsUntilMergedThenEachRecordHoldsItsLatestChange) {
+  RecordSet set;
+  EXPECT_FALSE(set.merged());
+  EXPECT_TRUE(set.Upsert(Id(1), MembershipOp::kAdd, 3));
+  EXPECT_TRUE(set.Upsert(Id(2), MembershipOp::kAdd, 3));
+  EXPECT_TRUE(set.Upsert(Id(1), MembershipOp::kRemove, 4));
+  EXPECT_EQ(set.size(), 3u);
+  ASSERT_NE(set.Find(Id(1)), nullptr);
+  EXPECT_EQ(set.Find(Id(1))->op, MembershipOp::kRemove);
+  EXPECT_EQ(set.Find(Id(1))->partition, 4u);
+  EXPECT_EQ(set.Find(Id(3)), nullptr);
+
+  EXPECT_EQ(set.Merge(), 1u);
+  EXPECT_TRUE(set.merged());
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_EQ(set.add_count(), 1u);
+  std::vector<std::pair<HashedId, MembershipOp>> seen;
+  set.ForEach([&](const RecordEntry& e) { seen.emplace_back(e.id(), e.op); });
+  const std::vector<std::pair<HashedId, MembershipOp>> expected = {{Id(1), MembershipOp::kRemove},
+                                                                   {Id(2), MembershipOp::kAdd}};
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(set.Find(Id(1))->partition, 4u);
+  EXPECT_EQ(set.Merge(), 0u);  // already merged
+
+  // Merged for good: a repeat now replaces the record at once.
+  EXPECT_FALSE(set.Upsert(Id(2), MembershipOp::kRemove, 5));
+  EXPECT_TRUE(set.Upsert(Id(3), MembershipOp::kAdd, 5));
+  EXPECT_EQ(set.size(), 3u);
+  EXPECT_EQ(set.add_count(), 1u);
+}
+
+// ForEach merges first: a set is never visited with a record twice.
+TEST(RecordSetTest, ForEachMergesFirst) {
+  RecordSet set;
+  set.Upsert(Id(1), MembershipOp::kAdd, 0);
+  set.Upsert(Id(1), MembershipOp::kRemove, 1);
+  std::vector<std::pair<HashedId, MembershipOp>> seen;
+  set.ForEach([&](const RecordEntry& e) { seen.emplace_back(e.id(), e.op); });
+  EXPECT_TRUE(set.merged());
+  EXPECT_EQ(seen, (std::vector<std::pair<HashedId, MembershipOp>>{{Id(1), MembershipOp::kRemove}}));
+}
+
+// Many changes of few records: the merge gives back the chunks the collapsed changes used.
+TEST(RecordSetTest, MergeFreesTheChunksOfCollapsedChanges) {
+  RecordSet set;
+  for (uint64_t i = 0; i < 5000; ++i) {
+    set.Upsert(Id(i % 10), i % 2 ? MembershipOp::kAdd : MembershipOp::kRemove, 0);
+  }
+  const size_t appended = set.allocated_bytes();
+  EXPECT_GE(appended, 5000 * sizeof(RecordEntry));
+  EXPECT_EQ(set.Merge(), 4990u);
+  EXPECT_EQ(set.size(), 10u);
+  EXPECT_EQ(set.add_count(), 5u);  // the odd ids' last changes are adds, the even ids' removes
+  EXPECT_LT(set.allocated_bytes(), 1024u);
+}
+
+// Merge keeps each record at the position of its first change, with its latest one.
+TEST(RecordSetTest, MergeKeepsFirstArrivalOrderAcrossChunks) {
   RecordSet set;
   constexpr uint64_t kCount = 3000;  // spans the growing chunks and several full ones
-  for (uint64_t i = 0; i < kCount; ++i) set.Upsert(Id(i), MembershipOp::kAdd, 0);
-  for (uint64_t i = 0; i < kCount; i += 3) set.Upsert(Id(i), MembershipOp::kRemove, 1);
+  for (uint64_t i = 0; i < kCount; ++i) ASSERT_TRUE(set.Upsert(Id(i), MembershipOp::kAdd, 0));
+  for (uint64_t i = 0; i < kCount; i += 3) {
+    ASSERT_TRUE(set.Upsert(Id(i), MembershipOp::kRemove, 1));  // appended, not yet merged
+  }
+  EXPECT_EQ(set.size(), kCount + kCount / 3);
+  EXPECT_EQ(set.Merge(), kCount / 3);
+  EXPECT_TRUE(set.merged());
   std::vector<HashedId> seen;
   set.ForEach([&](const RecordEntry& e) { seen.push_back(e.id()); });
   ASSERT_EQ(seen.size(), kCount);
@@ -136,6 +208,7 @@ TEST(RecordSetTest, DropPartitionKeepsTheOthersFindableInOrder) {
 TEST(RecordSetTest, BufferedRecordCostsAtMost64Bytes) {
   constexpr size_t kFrom = 200;
   RecordSet set;
+  set.Merge();  // indexed from the start: the index's growth is what this measures
   EXPECT_EQ(set.allocated_bytes(), 0u);
   double worst = 0;
   size_t worst_at = 0, largest_at_rest = 0;
@@ -160,11 +233,28 @@ TEST(RecordSetTest, BufferedRecordCostsAtMost64Bytes) {
   EXPECT_EQ(set.peak_allocated_bytes(), largest_at_rest) << "growth held two arrays at once";
 }
 
+// The aggregator's usual path: up to max_records changes appended, then one Merge (which builds
+// the index for all of them at once), then indexed changes. Within the same 64 bytes.
+TEST(RecordSetTest, AppendingThenMergingStaysWithin64BytesPerRecord) {
+  constexpr size_t kAppended = 100'000;  // batching.max_records' default
+  RecordSet set;
+  for (uint64_t i = 0; i < kAppended; ++i) set.Upsert(Id(i), MembershipOp::kAdd, 0);
+  EXPECT_LE(set.allocated_bytes(), kAppended * 41);  // entries only, no index yet
+  EXPECT_EQ(set.Merge(), 0u);
+  EXPECT_LE(static_cast<double>(set.peak_allocated_bytes()) / kAppended, 64.0);
+  for (uint64_t i = kAppended; i < kAppended + 20'000; ++i) {
+    set.Upsert(Id(i), MembershipOp::kAdd, 0);
+    ASSERT_LE(static_cast<double>(set.allocated_bytes()) / static_cast<double>(i + 1), 64.0)
+        << "at " << i + 1 << " records";
+  }
+}
+
 // Growth and lookups stay right however the identifiers collide in the index: ids that share
 // their first 31 bytes (pre-hashed input from upstream need not be random), and a set grown
 // through many doublings, then rebuilt by DropPartition, finds every record and no other.
 TEST(RecordSetTest, FindsEveryRecordThroughGrowthAndRebuild) {
   RecordSet set;
+  set.Merge();
   constexpr uint32_t kCount = 20'000;
   auto near_id = [](uint32_t i) {
     HashedId id = Id(5);
@@ -195,15 +285,19 @@ TEST(RecordSetTest, FindsEveryRecordThroughGrowthAndRebuild) {
 }
 
 // The set against a plain map, over random changes to a small population of identifiers
-// (repeats, both operations, three lengths) with partitions dropped now and then: size, add
-// count and every record's state agree after each step.
-TEST(RecordSetTest, AgreesWithAMapUnderRandomChangesAndDrops) {
+// (repeats, both operations, three lengths) with partitions dropped now and then, starting
+// unmerged (the first drop merges) or merged: Upsert's result after each step, then size, add
+// count and every record's state.
+class RecordSetModelTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(RecordSetModelTest, AgreesWithAMapUnderRandomChangesAndDrops) {
   struct State {
     MembershipOp op;
     PartitionId partition;
   };
   std::mt19937_64 random(17);
   RecordSet set;
+  if (GetParam()) set.Merge();
   std::map<std::pair<uint64_t, uint8_t>, State> model;
   const uint8_t lengths[] = {16, 20, 32};
   for (int step = 0; step < 60'000; ++step) {
@@ -227,8 +321,9 @@ TEST(RecordSetTest, AgreesWithAMapUnderRandomChangesAndDrops) {
     const auto partition = static_cast<PartitionId>(random() % 4);
     const bool is_new = model.find({n, length}) == model.end();
     model[{n, length}] = State{op, partition};
-    ASSERT_EQ(set.Upsert(Id(n, length), op, partition), is_new) << "step " << step;
+    ASSERT_EQ(set.Upsert(Id(n, length), op, partition), is_new || !set.merged()) << "step " << step;
   }
+  set.Merge();
   ASSERT_EQ(set.size(), model.size());
   size_t adds = 0;
   for (const auto& [key, state] : model) {
@@ -241,6 +336,11 @@ TEST(RecordSetTest, AgreesWithAMapUnderRandomChangesAndDrops) {
   EXPECT_EQ(set.add_count(), adds);
   for (uint64_t n = 6000; n < 6100; ++n) EXPECT_EQ(set.Find(Id(n)), nullptr);
 }
+
+INSTANTIATE_TEST_SUITE_P(BothModes, RecordSetModelTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "MergedFromTheStart" : "AppendingFirst";
+                         });
 
 }  // namespace
 }  // namespace pinsync::aggregate

@@ -250,6 +250,23 @@ TEST_F(SyncPipelineTest, BufferLimitFlushesLargestBatchesEarly) {
   EXPECT_EQ(pipeline_->buffered_records(), 3u);
 }
 
+// Repeats count toward the limit until their batch merges; the pipeline merges before flushing,
+// so repeats alone never send a batch early (in a smaller request than it could be).
+TEST_F(SyncPipelineTest, BufferLimitMergesRepeatsBeforeFlushingAnything) {
+  config_.pipeline.max_buffered_records = 10;
+  Make();
+  for (int i = 0; i < 8; ++i) {
+    Feed(kP0, Event("big", i % 2 ? "add" : "remove", "b" + std::to_string(i % 2) + "@x.com"));
+  }
+  for (int i = 0; i < 3; ++i) Feed(kP0, Event("small", "add", "s" + std::to_string(i) + "@x.com"));
+  EXPECT_TRUE(sink_.submitted().empty()) << "11 changes, 5 distinct records: nothing goes early";
+  EXPECT_EQ(pipeline_->buffered_records(), 5u);
+  for (int i = 3; i < 9; ++i) Feed(kP0, Event("small", "add", "s" + std::to_string(i) + "@x.com"));
+  ASSERT_EQ(sink_.submitted().size(), 1u) << "11 distinct records > 10: the largest batch goes";
+  EXPECT_EQ(sink_.submitted()[0].key.audience_id, "small");
+  EXPECT_EQ(pipeline_->buffered_records(), 2u);
+}
+
 TEST_F(SyncPipelineTest, InFlightLimitAsksToPauseUntilHalfDrained) {
   config_.pipeline.max_in_flight_records = 4;
   config_.batching.max_records = 2;

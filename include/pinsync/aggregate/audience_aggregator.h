@@ -46,8 +46,10 @@ struct HoldChange {
 
 // Running totals, for the connector's metrics.
 struct AggregatorCounters {
-  uint64_t changes = 0;            // Add calls
-  uint64_t changes_collapsed = 0;  // changes that replaced an earlier change of the same record
+  uint64_t changes = 0;  // Add calls
+  // Changes that replaced an earlier change of the same record; counted when a batch merges its
+  // changes (RecordSet::Merge: at max_records entries, backpressure, revocation, flush).
+  uint64_t changes_collapsed = 0;
   uint64_t batches_opened = 0;
   uint64_t flushed_full = 0;       // batches flushed because they reached max_records
   uint64_t flushed_aged = 0;       // ... because their oldest change reached max_age
@@ -66,7 +68,8 @@ class AudienceAggregator {
 
   // Merges one change into the open batch of `key` (opening one if needed; `audience_name` is
   // kept from the change that opened it). A batch that reaches max_records distinct records is
-  // sealed at once and comes out of the next TakeReady.
+  // sealed at once and comes out of the next TakeReady. (Changes are appended and merged when a
+  // batch holds max_records of them; see RecordSet.)
   HoldChange Add(const ListKey& key, std::string_view audience_name, const HashedId& id,
                  MembershipOp op, PartitionId partition, int64_t offset);
 
@@ -75,15 +78,19 @@ class AudienceAggregator {
   std::vector<Batch> TakeReady();
   // Everything buffered (shutdown).
   std::vector<Batch> FlushAll();
-  // Backpressure: the sealed batches, then the largest open ones until at most `max_buffered`
-  // records remain buffered.
+  // Backpressure: the sealed batches, then (after MergeAll) the largest open ones until at most
+  // `max_buffered` records remain buffered.
   std::vector<Batch> FlushLargestUntil(size_t max_buffered);
+  // Merges the changes of every open batch (RecordSet::Merge): buffered_records() then counts
+  // distinct records only. Each batch merges once; later calls cost a walk over the open batches.
+  void MergeAll();
   // Revocation: drops the records whose latest change came from `partition`, and that
   // partition's lowest offset, from every buffered batch (the new owner replays them). A batch
   // left with no records and no offsets is discarded. Returns the records dropped. The caller
   // revokes the partition in the frontier, which forgets its holds.
   size_t DropPartition(PartitionId partition);
 
+  // Records and not yet merged changes held in buffered batches (what memory is spent on).
   size_t buffered_records() const { return buffered_records_; }
   size_t buffered_batches() const { return open_.size() + sealed_.size(); }
   // Heap bytes held by the buffered records (entries and hash indexes).
@@ -102,6 +109,8 @@ class AudienceAggregator {
 
   OpenBatch& FindOrOpen(const ListKey& key, std::string_view audience_name);
   HoldChange NoteOffset(OpenBatch& batch, PartitionId partition, int64_t offset);
+  // RecordSet::Merge, with the counters and buffered_records_ it moves.
+  void Merge(OpenBatch& batch);
   void Seal(OpenBatch& batch);
   std::unique_ptr<OpenBatch> Detach(OpenBatch& batch);  // removes an open batch from the indexes
   Batch Emit(std::unique_ptr<OpenBatch> batch);

@@ -68,6 +68,7 @@ class RecordIndex {
   void Insert(size_t hash, uint32_t position);
 
   size_t size() const { return count_; }
+  size_t capacity() const { return capacity_; }
 
  private:
   // The slot holding the record whose hash is `hash` and for which `matches(position)`, or the
