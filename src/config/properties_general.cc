@@ -73,8 +73,9 @@ const Property kGeneralRows[] = {
      .default_text = "2000000",
      .min = 1,
      .max = 1'000'000'000,
-     .description = "Records held across all open batches; above it the largest batch is "
-                    "flushed early.",
+     .description = "Records held across all open batches, counting changes not yet merged "
+                    "into them; above it the open batches merge, then, if still above, the "
+                    "largest batches are flushed early.",
      .apply =
          [](Config& c, const std::string&, const PropertyValue& v) {
            c.pipeline.max_buffered_records = static_cast<size_t>(v.number);
