@@ -82,15 +82,31 @@ RecordEntry& RecordSet::Append() {
   return At(size_++);
 }
 
+void RecordSet::AppendChange(const HashedId& id, MembershipOp op, PartitionId partition) {
+  assert(size_ < kMaxRecords);
+  RecordEntry& e = Append();
+  e.bytes = id.bytes;
+  e.length = id.length;
+  e.op = op;
+  e.partition = partition;
+}
+
+void RecordSet::Replace(RecordEntry& e, MembershipOp op, PartitionId partition, size_t& adds) {
+  if (e.op != op) {
+    if (op == MembershipOp::kAdd) {
+      ++adds;
+    } else {
+      --adds;
+    }
+  }
+  e.op = op;
+  e.partition = partition;
+}
+
 bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId partition) {
   const HashedId id = Canonical(raw_id);
   if (!merged_) {
-    assert(size_ < kMaxRecords);
-    RecordEntry& e = Append();
-    e.bytes = id.bytes;
-    e.length = id.length;
-    e.op = op;
-    e.partition = partition;
+    AppendChange(id, op, partition);
     return true;
   }
   const size_t hash = HashIdBytes(id.bytes, id.length);
@@ -101,25 +117,11 @@ bool RecordSet::Upsert(const HashedId& raw_id, MembershipOp op, PartitionId part
   const uint32_t position = index_.FindOrInsert(
       hash, [&](uint32_t p) { return Matches(p, id); }, size_, &inserted);
   if (inserted) {
-    assert(size_ < kMaxRecords);
-    RecordEntry& e = Append();
-    e.bytes = id.bytes;
-    e.length = id.length;
-    e.op = op;
-    e.partition = partition;
+    AppendChange(id, op, partition);
     if (op == MembershipOp::kAdd) ++adds_;
     return true;
   }
-  RecordEntry& e = At(position);
-  if (e.op != op) {
-    if (op == MembershipOp::kAdd) {
-      ++adds_;
-    } else {
-      --adds_;
-    }
-  }
-  e.op = op;
-  e.partition = partition;
+  Replace(At(position), op, partition, adds_);
   return false;
 }
 
@@ -134,29 +136,17 @@ size_t RecordSet::Merge() {
   size_t adds = 0;
   for (uint32_t i = 0; i < entries; ++i) {
     const RecordEntry change = At(i);
+    const HashedId id = change.id();
     bool inserted = false;
     const uint32_t position = index_.FindOrInsert(
-        HashIdBytes(change.bytes, change.length),
-        [&](uint32_t p) {
-          const RecordEntry& e = At(p);
-          return e.length == change.length && e.bytes == change.bytes;
-        },
-        kept, &inserted);
+        HashIdBytes(id.bytes, id.length), [&](uint32_t p) { return Matches(p, id); }, kept,
+        &inserted);
     if (inserted) {
       At(kept++) = change;
       if (change.op == MembershipOp::kAdd) ++adds;
       continue;
     }
-    RecordEntry& e = At(position);
-    if (e.op != change.op) {
-      if (change.op == MembershipOp::kAdd) {
-        ++adds;
-      } else {
-        --adds;
-      }
-    }
-    e.op = change.op;
-    e.partition = change.partition;
+    Replace(At(position), change.op, change.partition, adds);
   }
   size_ = kept;
   adds_ = adds;

@@ -103,6 +103,10 @@ class RecordSet {
   const RecordEntry& At(uint32_t position) const;
   RecordEntry& At(uint32_t position);
   RecordEntry& Append();
+  // Appends the change as a new entry. Requires size() < kMaxRecords.
+  void AppendChange(const HashedId& id, MembershipOp op, PartitionId partition);
+  // Gives an entry a later change, keeping the count of adds `adds` in step.
+  static void Replace(RecordEntry& e, MembershipOp op, PartitionId partition, size_t& adds);
   bool Matches(uint32_t position, const HashedId& id) const;
   // Frees the chunks past the last entry (after entries were removed).
   void FreeUnusedChunks();
