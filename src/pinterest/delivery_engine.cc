@@ -112,6 +112,19 @@ size_t DeliveryEngine::queued_batches() const {
   return n;
 }
 
+std::optional<SteadyTime> DeliveryEngine::DormantUntil() const {
+  if (in_flight_ > 0 || transport_.InFlight() > 0 || !finished_.empty()) return std::nullopt;
+  SteadyTime until = SteadyTime::max();
+  for (const auto& [key, list] : lists_) {
+    if (list.jobs.empty()) continue;
+    // Only a head batch can start; the ones behind it wait for it whatever their embargo.
+    const Job& head = *list.jobs.front();
+    if (head.activated) return std::nullopt;
+    until = std::min(until, head.batch.not_before);
+  }
+  return until;
+}
+
 bool DeliveryEngine::AccountHeld(const std::string& ad_account_id) const {
   auto it = accounts_.find(ad_account_id);
   return it != accounts_.end() && it->second.held;

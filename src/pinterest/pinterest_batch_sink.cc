@@ -3,6 +3,7 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -19,8 +20,15 @@ namespace pinsync::pinterest {
 
 namespace {
 
-// Longest the delivery thread sleeps between turns: bounds Stop() and timer lateness.
+// Longest the delivery thread sleeps between turns while anything is under way: bounds how late
+// a retry, a refilled budget or a registry answer is acted on. Submit, Withdraw, budget changes
+// and Stop wake it at once.
 constexpr std::chrono::milliseconds kLoopTick{20};
+// Longest it sleeps while the engine is dormant (nothing queued, or every queued batch under its
+// handoff embargo): bounds the lateness of the timers the engine does not report (token refresh,
+// the view's sweeps). An embargo lasts session + request timeout (tens of seconds), during which
+// ticking every 20 ms cost an idle member ~4 ms of CPU a second (docs/performance.md, issue 10).
+constexpr std::chrono::milliseconds kDormantTick{250};
 // How long Withdraw waits for the delivery thread to apply it (it normally takes one turn).
 constexpr std::chrono::seconds kWithdrawWait{5};
 
@@ -165,7 +173,7 @@ class PinterestBatchSink final : public BatchSink {
         applied_share_ = share;
       }
       engine_->Pump();
-      transport_->Poll(kLoopTick);
+      transport_->Poll(NextWait());
       engine_->Pump();
       auto finished = engine_->TakeFinished();
       if (!finished.empty()) {
@@ -177,6 +185,17 @@ class PinterestBatchSink final : public BatchSink {
       }
       PublishView();
     }
+  }
+
+  // How long the next Poll may wait for the transport: a tick while anything is under way; while
+  // the engine is dormant, until the earliest embargo ends, within [kLoopTick, kDormantTick].
+  std::chrono::milliseconds NextWait() const {
+    const std::optional<SteadyTime> until = engine_->DormantUntil();
+    if (!until) return kLoopTick;
+    const SteadyTime now = clock_.Now();
+    if (*until <= now) return kLoopTick;
+    if (*until - now >= kDormantTick) return kDormantTick;
+    return std::max(kLoopTick, std::chrono::ceil<std::chrono::milliseconds>(*until - now));
   }
 
   // A copy of Pinterest's view for other threads, made on the delivery thread when it changed

@@ -138,6 +138,24 @@ TEST_F(ManualAckConnectorTest, ShutdownTimeoutLeavesUnacknowledgedOffsetsUncommi
   }
 }
 
+TEST_F(ManualAckConnectorTest, ShutdownStopsFetchingBeforeItFlushes) {
+  for (int i = 0; i < 4; ++i) source_.Append(i % 2 ? kP1 : kP0, "u", Event(i));
+  source_.ScheduleAssign({kP0, kP1});
+  Start();
+  StepN(2);
+  ASSERT_TRUE(sink_.submitted().empty()) << "buffered until the shutdown";
+  EXPECT_FALSE(source_.paused(kP0));
+  // Nothing fetched during the shutdown is processed: fetching stops before the wait begins.
+  bool paused_at_flush = false;
+  sink_.on_submit = [&](const aggregate::Batch&) {
+    paused_at_flush = source_.paused(kP0) && source_.paused(kP1);
+  };
+  EXPECT_FALSE(connector_->Shutdown());  // never acknowledged: times out
+  EXPECT_EQ(sink_.submitted().size(), 1u);
+  EXPECT_TRUE(paused_at_flush);
+  EXPECT_TRUE(source_.closed());
+}
+
 // pinterest.requests_per_minute is the group's budget: each member takes the share of its
 // assigned partitions, and the share follows the assignment.
 TEST_F(ConnectorTest, BudgetShareFollowsTheAssignedPartitions) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -16,11 +17,14 @@ class FakeBatchSink final : public pinterest::BatchSink {
   explicit FakeBatchSink(bool auto_ack = false) : auto_ack_(auto_ack) {}
 
   void Submit(aggregate::Batch batch) override {
+    if (on_submit) on_submit(batch);
     pending_records_ += batch.size();
     delivered_records_ += batch.size();
     submitted_.push_back(std::move(batch));
     if (auto_ack_) Complete(submitted_.size() - 1);
   }
+  // Called with each batch as it is submitted (before an auto_ack completes it).
+  std::function<void(const aggregate::Batch&)> on_submit;
   size_t delivered_records() const { return delivered_records_; }
   std::vector<std::pair<pinterest::DeliveryOutcome, aggregate::Batch>> DrainOutcomes() override {
     auto out = std::move(done_);

@@ -174,5 +174,53 @@ TEST(DeliveryEngineWithdrawTest, AnEmbargoedBatchSendsNothingBeforeNotBefore) {
   EXPECT_TRUE(out[0].second.adds.empty());
 }
 
+TEST(DeliveryEngineWithdrawTest, DormantUntilTheEarliestEmbargoEndsAndBusyOnceABatchStarts) {
+  EngineHarness h;
+  h.Start();
+  const SteadyTime start = h.clock().Now();
+  EXPECT_EQ(h.engine().DormantUntil(), SteadyTime::max());  // nothing queued
+  auto later = MakeBatch(1, "111", "vip", ListType::kEmail, Records(0, 3));
+  later.not_before = start + seconds(5);
+  h.engine().Submit(std::move(later));
+  EXPECT_EQ(h.engine().DormantUntil(), start + seconds(5));
+  auto sooner = MakeBatch(2, "111", "new", ListType::kEmail, Records(10, 3));
+  sooner.not_before = start + seconds(3);
+  h.engine().Submit(std::move(sooner));
+  // Behind an embargoed head, a batch of the same list waits for it whatever its own embargo.
+  h.engine().Submit(MakeBatch(3, "111", "vip", ListType::kEmail, Records(20, 3)));
+  h.Turns(290);  // 2.9 s: both still embargoed
+  EXPECT_TRUE(h.transport().started().empty());
+  EXPECT_EQ(h.engine().DormantUntil(), start + seconds(3));
+
+  h.clock().Advance(milliseconds(100));  // 3 s: "new" starts at the next Pump
+  h.engine().Pump();
+  EXPECT_FALSE(h.transport().started().empty());
+  EXPECT_EQ(h.engine().DormantUntil(), std::nullopt);
+
+  auto out = h.Run(2);  // both lists delivered (batch 3 merged into batch 1)
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(h.engine().in_flight(), 0u);
+  EXPECT_EQ(h.engine().DormantUntil(), SteadyTime::max());
+}
+
+TEST(DeliveryEngineWithdrawTest, NotDormantWhileAFinishedBatchIsUntaken) {
+  EngineHarness h;
+  h.pinterest().AddList("111", "vip-EMAIL");
+  h.Start();
+  h.engine().Submit(MakeBatch(1, "111", "vip", ListType::kEmail, Records(0, 3)));
+  bool finished = false;
+  for (int turn = 0; turn < 1000 && !finished; ++turn) {
+    h.engine().Pump();
+    h.transport().Poll(milliseconds(0));
+    h.engine().Pump();
+    finished = h.engine().queued_batches() == 0;
+    h.clock().Advance(milliseconds(10));
+  }
+  ASSERT_TRUE(finished);
+  EXPECT_EQ(h.engine().DormantUntil(), std::nullopt);  // its outcome is still to be taken
+  EXPECT_EQ(h.engine().TakeFinished().size(), 1u);
+  EXPECT_EQ(h.engine().DormantUntil(), SteadyTime::max());
+}
+
 }  // namespace
 }  // namespace pinsync::pinterest

@@ -60,6 +60,13 @@ class DeliveryEngine {
 
   size_t in_flight() const { return in_flight_; }
   size_t queued_batches() const;
+  // Whether the next Pump can have anything to do before a known time: with no request on the
+  // wire and no batch finished but untaken, and every queued batch still under its embargo
+  // (Batch::not_before), the earliest embargo's end (SteadyTime::max() with none queued);
+  // otherwise nullopt. The delivery thread sleeps through such a wait instead of ticking (an
+  // idle or embargoed member woke 50 times a second). Timers outside the batches (token
+  // refresh, the view's sweeps and export) are not covered: the caller caps the sleep.
+  std::optional<SteadyTime> DormantUntil() const;
   // True while delivery to the account is held (403, or 401 that no token fixes).
   bool AccountHeld(const std::string& ad_account_id) const;
   // The customer list id resolved for a key, or empty.
