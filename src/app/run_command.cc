@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pinsync/app/commands.h"
+#include "pinsync/app/huge_page_heap.h"
 #include "pinsync/app/signals.h"
 #include "pinsync/common/log_fields.h"
 #include "pinsync/common/version.h"
@@ -42,10 +43,13 @@ std::string OneLine(const std::string& yaml) {
 void LogStartup(const config::Config& cfg, bool json) {
   const std::string effective = config::RenderEffectiveConfig(cfg);
   if (!json) {
-    spdlog::info("pinsync {} starting with configuration: {}", kVersion, OneLine(effective));
+    spdlog::info("pinsync {} starting (heap huge pages: {}) with configuration: {}", kVersion,
+                 HugePageHeapState(), OneLine(effective));
     return;
   }
-  LogFields fields{{"event", "startup"}, {"version", std::string(kVersion)}};
+  LogFields fields{{"event", "startup"},
+                   {"version", std::string(kVersion)},
+                   {"heap_huge_pages", std::string(HugePageHeapState())}};
   fields.AddJson("config", logging::EffectiveConfigJson(effective));
   spdlog::info("pinsync {} starting", kVersion);
 }

@@ -12,6 +12,9 @@ namespace pinsync::config {
 namespace {
 
 constexpr std::string_view kPrefix = "PINSYNC_";
+// Read by the process before any configuration exists, not overrides: PINSYNC_HEAP_HUGE_PAGES
+// (pinsync/common/huge_page_heap.h, docs/operations.md "Sizing").
+constexpr std::string_view kProcessVariables[] = {"PINSYNC_HEAP_HUGE_PAGES"};
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -55,6 +58,10 @@ void ReadEnvironmentAssignments(const Environment& env, Assignments& out,
                                 ConfigProblems& problems) {
   for (const auto& [name, text] : env) {
     if (name.rfind(kPrefix, 0) != 0) continue;
+    if (std::find(std::begin(kProcessVariables), std::end(kProcessVariables), name) !=
+        std::end(kProcessVariables)) {
+      continue;
+    }
     const std::string where = "environment " + name;
     std::vector<std::string> segments = SplitLevels(std::string_view(name).substr(kPrefix.size()));
     std::optional<KeyMatch> match = FindProperty(segments);

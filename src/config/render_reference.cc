@@ -54,7 +54,9 @@ PINSYNC_AUDIENCES__VIP__BATCHING__MAX_AGE=30m          # audience "vip"
 - **Audiences**: the `<AUDIENCE_ID>` level matches an audience of the file case-insensitively;
   otherwise it names a new audience, in lower case. Audience ids that are not upper/lower case
   letters, digits and single underscores can only be configured in the file.
-- A `PINSYNC_` variable that names no key is an error, like an unknown key in the file.
+- A `PINSYNC_` variable that names no key is an error, like an unknown key in the file, except
+  `PINSYNC_HEAP_HUGE_PAGES`, which the process reads before any configuration (`off` keeps the
+  heap on 4 KB pages; docs/operations.md, "Sizing").
 
 ## Secrets
 

@@ -99,6 +99,16 @@ TEST(EnvironmentOverrideTest, UnknownVariableIsAnErrorWithSuggestion) {
   EXPECT_THAT(e, HasSubstr("environment PINSYNC_NOPE: nope: unknown environment override"));
 }
 
+TEST(EnvironmentOverrideTest, ProcessVariablesAreNotOverrides) {
+  // Read before the configuration (the heap's huge pages): neither an error nor a key.
+  auto c = LoadConfigString(MinimalYaml(), "f.yaml", With({{"PINSYNC_HEAP_HUGE_PAGES", "off"}}));
+  EXPECT_TRUE(c.ok()) << ErrorOf(c);
+  // A near miss is still an unknown override.
+  EXPECT_THAT(
+      ErrorOf(LoadConfigString(MinimalYaml(), "f.yaml", With({{"PINSYNC_HEAP_HUGE_PAGE", "off"}}))),
+      HasSubstr("environment PINSYNC_HEAP_HUGE_PAGE"));
+}
+
 TEST(EnvironmentOverrideTest, SingleUnderscoreBetweenLevelsIsUnknown) {
   auto c = LoadConfigString(MinimalYaml(), "f.yaml", With({{"PINSYNC_BATCHING_MAX_RECORDS", "5"}}));
   EXPECT_THAT(ErrorOf(c), HasSubstr("environment PINSYNC_BATCHING_MAX_RECORDS"));
