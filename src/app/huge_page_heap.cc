@@ -14,6 +14,7 @@
 #include <new>
 
 #include "pinsync/common/huge_page_heap.h"
+#include "pinsync/common/page_range.h"
 #endif
 
 namespace pinsync::app {
@@ -33,7 +34,8 @@ class HugePageSysAllocator final : public SysAllocator {
     void* block = fallback_->Alloc(request.size, &got, request.alignment);
     // Refused (address space, a limit): the plain request may still fit.
     if (block == nullptr) return fallback_->Alloc(size, actual_size, alignment);
-    const AddressRange advised = WholeHugePages(reinterpret_cast<uintptr_t>(block), got);
+    const AddressRange advised =
+        WholePagesInside(reinterpret_cast<uintptr_t>(block), got, kHugePageBytes);
     // Best effort: a kernel without transparent huge pages refuses, and 4 KB pages remain.
     if (advised.bytes > 0) {
       madvise(reinterpret_cast<void*>(advised.begin), advised.bytes, MADV_HUGEPAGE);
@@ -50,7 +52,7 @@ alignas(HugePageSysAllocator) unsigned char allocator_storage[sizeof(HugePageSys
 
 struct Installer {
   Installer() {
-    if (!HugePageHeapWanted(std::getenv("PINSYNC_HEAP_HUGE_PAGES"))) {
+    if (!HugePageHeapWanted(std::getenv(kHugePageHeapVariable))) {
       state = "off (PINSYNC_HEAP_HUGE_PAGES)";
       return;
     }

@@ -6,15 +6,16 @@
 
 #include "assignment.h"
 #include "key_lookup.h"
+#include "pinsync/common/huge_page_heap.h"
 #include "property_value.h"
 
 namespace pinsync::config {
 namespace {
 
 constexpr std::string_view kPrefix = "PINSYNC_";
-// Read by the process before any configuration exists, not overrides: PINSYNC_HEAP_HUGE_PAGES
-// (pinsync/common/huge_page_heap.h, docs/operations.md "Sizing").
-constexpr std::string_view kProcessVariables[] = {"PINSYNC_HEAP_HUGE_PAGES"};
+// Read by the process before any configuration exists, not overrides (docs/operations.md,
+// "Sizing").
+constexpr std::string_view kProcessVariables[] = {kHugePageHeapVariable};
 
 std::string Lower(std::string_view s) {
   std::string out(s);

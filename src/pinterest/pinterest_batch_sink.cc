@@ -192,10 +192,9 @@ class PinterestBatchSink final : public BatchSink {
   std::chrono::milliseconds NextWait() const {
     const std::optional<SteadyTime> until = engine_->DormantUntil();
     if (!until) return kLoopTick;
-    const SteadyTime now = clock_.Now();
-    if (*until <= now) return kLoopTick;
-    if (*until - now >= kDormantTick) return kDormantTick;
-    return std::max(kLoopTick, std::chrono::ceil<std::chrono::milliseconds>(*until - now));
+    // SteadyTime::max() (nothing queued) minus now does not overflow: now is positive.
+    return std::clamp(std::chrono::ceil<std::chrono::milliseconds>(*until - clock_.Now()),
+                      kLoopTick, kDormantTick);
   }
 
   // A copy of Pinterest's view for other threads, made on the delivery thread when it changed

@@ -3,6 +3,8 @@
 
 #include "pinsync/common/huge_page_heap.h"
 
+#include "pinsync/common/page_range.h"
+
 #include <gtest/gtest.h>
 
 namespace pinsync {
@@ -28,6 +30,9 @@ TEST(HugePageHeapTest, RequestsWholeAlignedHugePages) {
 }
 
 TEST(HugePageHeapTest, AdvisesOnlyTheWholeHugePagesOfABlock) {
+  auto WholeHugePages = [](uintptr_t begin, size_t bytes) {
+    return WholePagesInside(begin, bytes, kHugePageBytes);
+  };
   // Aligned and whole: all of it.
   AddressRange r = WholeHugePages(8 * kMiB, 4 * kMiB);
   EXPECT_EQ(r.begin, 8 * kMiB);

@@ -12,6 +12,7 @@
 // ignored and nothing changes).
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -34,27 +35,18 @@ inline HugePageRequest HugePageRequestFor(size_t size, size_t alignment) {
           alignment > kHugePageBytes ? alignment : kHugePageBytes};
 }
 
-// The whole huge pages inside [begin, begin + bytes): the range worth advising (empty if none).
-struct AddressRange {
-  uintptr_t begin;
-  size_t bytes;
-};
-inline AddressRange WholeHugePages(uintptr_t begin, size_t bytes) {
-  const uintptr_t mask = kHugePageBytes - 1;
-  const uintptr_t first = (begin + mask) & ~mask;
-  const uintptr_t end = (begin + bytes) & ~mask;
-  if (first < begin || end <= first) return {first, 0};
-  return {first, end - first};
-}
+// The environment variable that turns the huge-page heap off. Read before any configuration
+// exists, so the configuration's environment overrides leave it alone.
+inline constexpr char kHugePageHeapVariable[] = "PINSYNC_HEAP_HUGE_PAGES";
 
-// PINSYNC_HEAP_HUGE_PAGES: huge pages are advised unless it says off, false, no or 0 (any case;
-// an operator whose nodes misbehave with transparent huge pages turns them off for pinsync alone).
+// The variable's value: huge pages are advised unless it says off, false, no or 0 (any case; an
+// operator whose nodes misbehave with transparent huge pages turns them off for pinsync alone).
 inline bool HugePageHeapWanted(const char* env_value) {
   if (env_value == nullptr) return true;
   const std::string_view v(env_value);
   for (std::string_view no : {"off", "false", "no", "0"}) {
     if (v.size() == no.size() && std::equal(v.begin(), v.end(), no.begin(), [](char a, char b) {
-          return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+          return std::tolower(static_cast<unsigned char>(a)) == b;
         })) {
       return false;
     }

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "pinsync/common/page_range.h"
+
 namespace pinsync {
 
 inline constexpr size_t kMinPrefaultBytes = 64 * 1024;
@@ -25,12 +27,11 @@ inline constexpr size_t kMinPrefaultBytes = 64 * 1024;
 // True if the kernel populated the pages (always false under kMinPrefaultBytes).
 inline bool PrefaultForWrite(void* data, size_t bytes) {
 #ifdef MADV_POPULATE_WRITE
-  constexpr uintptr_t kPage = 4096;  // the smallest page size; larger pages are multiples
+  constexpr size_t kPage = 4096;  // the smallest page size; larger pages are multiples
   if (data == nullptr || bytes < kMinPrefaultBytes) return false;
-  const auto begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
-  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kPage - 1);
-  if (end <= begin) return false;
-  return madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE) == 0;
+  const AddressRange pages = WholePagesInside(reinterpret_cast<uintptr_t>(data), bytes, kPage);
+  if (pages.bytes == 0) return false;
+  return madvise(reinterpret_cast<void*>(pages.begin), pages.bytes, MADV_POPULATE_WRITE) == 0;
 #else
   (void)data;
   (void)bytes;
