@@ -30,6 +30,24 @@ void BM_Decode(benchmark::State& state) {
 }
 BENCHMARK(BM_Decode);
 
+// The consumer thread's path: into one reused event, with either JSON reader (issue 10,
+// fourteenth pass: simdjson first, RapidJSON for what it rejects; or the reference alone).
+void BM_DecodeInto(benchmark::State& state) {
+  const auto parsers = static_cast<pinsync::decode::JsonParsers>(state.range(0));
+  const pinsync::decode::EventDecoder decoder(pinsync::decode::kDefaultMaxMessageBytes, nullptr,
+                                              parsers);
+  pinsync::decode::MembershipEvent event;
+  for (auto _ : state) {
+    auto status = decoder.DecodeInto("u-1700042", kTypicalEvent, event);
+    benchmark::DoNotOptimize(status);
+    benchmark::DoNotOptimize(event);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(parsers == pinsync::decode::JsonParsers::kSimdjsonFirst ? "simdjson first"
+                                                                         : "rapidjson only");
+}
+BENCHMARK(BM_DecodeInto)->Arg(0)->Arg(1);
+
 void BM_Normalize(benchmark::State& state) {
   const pinsync::decode::EventDecoder decoder;
   const auto event = decoder.Decode("u-1700042", kTypicalEvent);

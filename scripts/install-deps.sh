@@ -19,7 +19,8 @@ RUNTIME_PACKAGES=(
   librdkafka-dev            # Kafka consumer/producer and the mock cluster (rdkafka_mock.h)
   libcurl4-openssl-dev      # Pinterest client (multi interface, HTTP/2)
   libssl-dev                # SHA-256/SHA-1/MD5
-  rapidjson-dev             # event decoding, API bodies
+  rapidjson-dev             # event decoding (the reference reader), API bodies
+  libsimdjson-dev           # event decoding (the fast reader)
   prometheus-cpp-dev        # metrics exposition
   libyaml-cpp-dev           # configuration file
   libcli11-dev              # command line

@@ -19,6 +19,7 @@
 #include <rapidjson/reader.h>
 
 #include "event_fields.h"
+#include "simdjson_event_reader.h"
 #include "utf8.h"
 
 namespace pinsync::decode {
@@ -59,8 +60,8 @@ std::optional<DecodeError> ReadOptionalString(const ScalarField& field, std::str
 
 }  // namespace
 
-EventDecoder::EventDecoder(size_t max_message_bytes, DecoderStats* stats)
-    : max_message_bytes_(max_message_bytes), stats_(stats) {}
+EventDecoder::EventDecoder(size_t max_message_bytes, DecoderStats* stats, JsonParsers parsers)
+    : max_message_bytes_(max_message_bytes), stats_(stats), parsers_(parsers) {}
 
 Result<MembershipEvent, DecodeError> EventDecoder::Decode(std::string_view key,
                                                           std::string_view value) const {
@@ -91,6 +92,20 @@ Status<DecodeError> EventDecoder::DecodeUncounted(std::string_view key, std::str
                     " bytes, over the limit of " + std::to_string(max_message_bytes_) +
                     " (kafka.max_message_bytes); split the event or raise the limit");
   }
+  event.Clear();
+  if (parsers_ == JsonParsers::kSimdjsonFirst) {
+    EventFields fields;
+    if (ReadEventFieldsWithSimdjson(value, event.identifiers, fields)) {
+      // Every string simdjson returns is valid UTF-8: no escape needs a second look.
+      return CheckFields(key, fields, /*escaped=*/false, event);
+    }
+    event.Clear();  // declined: the reference reader starts over
+  }
+  return DecodeWithRapidJson(key, value, event);
+}
+
+Status<DecodeError> EventDecoder::DecodeWithRapidJson(std::string_view key, std::string_view value,
+                                                      MembershipEvent& event) const {
   const Utf8Scan scan = ScanUtf8(value);
   if (!scan.valid) {
     return Fail(DecodeErrc::kInvalidUtf8, "message value is not valid UTF-8; send UTF-8 JSON");
@@ -116,7 +131,6 @@ Status<DecodeError> EventDecoder::DecodeUncounted(std::string_view key, std::str
   std::memcpy(buffer, value.data(), value.size());
   std::memset(buffer + value.size(), 0, padded - value.size());
 
-  event.Clear();
   EventFieldCollector collector(event.identifiers, escaped);
   rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(buffer);
   rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>> reader;
@@ -133,6 +147,12 @@ Status<DecodeError> EventDecoder::DecodeUncounted(std::string_view key, std::str
                     ": " + rapidjson::GetParseError_En(reader.GetParseErrorCode()) +
                     "); send one JSON object per message");
   }
+  // The collector's views point into `buffer`: checked before it goes.
+  return CheckFields(key, f, escaped, event);
+}
+
+Status<DecodeError> EventDecoder::CheckFields(std::string_view key, const EventFields& f,
+                                              bool escaped, MembershipEvent& event) {
   if (!f.root_is_object) {
     return Fail(DecodeErrc::kNotAnObject, "message value must be a JSON object");
   }

@@ -23,35 +23,55 @@ constexpr std::array<IdentifierKind, 5> kIdentifierKinds = {{
 
 }  // namespace
 
+EventMember EventMemberNamed(std::string_view name) {
+  if (name == "audience_id") return EventMember::kAudienceId;
+  if (name == "audience_name") return EventMember::kAudienceName;
+  if (name == "op") return EventMember::kOp;
+  if (name == "user_id") return EventMember::kUserId;
+  if (name == "ts") return EventMember::kTs;
+  if (name == "identifiers") return EventMember::kIdentifiers;
+  return EventMember::kUnknown;
+}
+
+ScalarField* ScalarFieldOf(EventFields& fields, EventMember member) {
+  switch (member) {
+    case EventMember::kAudienceId:
+      return &fields.audience_id;
+    case EventMember::kAudienceName:
+      return &fields.audience_name;
+    case EventMember::kOp:
+      return &fields.op;
+    case EventMember::kUserId:
+      return &fields.user_id;
+    case EventMember::kTs:
+      return &fields.ts;
+    case EventMember::kUnknown:
+    case EventMember::kIdentifiers:
+      break;
+  }
+  return nullptr;
+}
+
+IdentifierKindList IdentifierKindNamed(RawIdentifiers& raw, std::string_view name) {
+  for (const auto& kind : kIdentifierKinds) {
+    if (kind.name == name) return {&(raw.*kind.list), kind.name};
+  }
+  return {};
+}
+
+DecodeError IdentifierTypeProblem(std::string_view kind_name) {
+  return DecodeError{DecodeErrc::kWrongType, "identifiers." + std::string(kind_name) +
+                                                 " must be a string or an array of strings"};
+}
+
 bool EventFieldCollector::Key(const Ch* s, rapidjson::SizeType n, bool) {
   const std::string_view name(s, n);
   switch (frames_[depth_ - 1]) {
     case Frame::kRoot:
-      if (name == "audience_id") {
-        member_ = Member::kAudienceId;
-      } else if (name == "audience_name") {
-        member_ = Member::kAudienceName;
-      } else if (name == "op") {
-        member_ = Member::kOp;
-      } else if (name == "user_id") {
-        member_ = Member::kUserId;
-      } else if (name == "ts") {
-        member_ = Member::kTs;
-      } else if (name == "identifiers") {
-        member_ = Member::kIdentifiers;
-      } else {
-        member_ = Member::kUnknown;  // ignored, for forward compatibility
-      }
+      member_ = EventMemberNamed(name);
       break;
     case Frame::kIdentifiers:
-      kind_list_ = nullptr;
-      for (const auto& kind : kIdentifierKinds) {
-        if (kind.name == name) {
-          kind_list_ = &(raw_.*kind.list);
-          kind_name_ = kind.name;
-          break;
-        }
-      }
+      kind_ = IdentifierKindNamed(raw_, name);
       break;
     case Frame::kIdentifierArray:
     case Frame::kSkipped:
@@ -82,37 +102,20 @@ bool EventFieldCollector::OnValue(Token token, std::string_view text, int64_t nu
 }
 
 bool EventFieldCollector::OnMemberValue(Token token, std::string_view text, int64_t number) {
-  ScalarField* field = nullptr;
-  switch (member_) {
-    case Member::kUnknown:
-      return SkipIfContainer(token);
-    case Member::kAudienceId:
-      field = &fields_.audience_id;
-      break;
-    case Member::kAudienceName:
-      field = &fields_.audience_name;
-      break;
-    case Member::kOp:
-      field = &fields_.op;
-      break;
-    case Member::kUserId:
-      field = &fields_.user_id;
-      break;
-    case Member::kTs:
-      field = &fields_.ts;
-      break;
-    case Member::kIdentifiers:
-      // A repeated "identifiers" replaces the earlier one entirely.
-      raw_.clear();
-      fields_.identifiers_error.reset();
-      if (token == Token::kObjectStart) {
-        fields_.identifiers = EventFields::Identifiers::kObject;
-        return Push(Frame::kIdentifiers);
-      }
-      fields_.identifiers = token == Token::kNull ? EventFields::Identifiers::kAbsent
-                                                  : EventFields::Identifiers::kWrongType;
-      return SkipIfContainer(token);
+  if (member_ == EventMember::kIdentifiers) {
+    // A repeated "identifiers" replaces the earlier one entirely.
+    raw_.clear();
+    fields_.identifiers_error.reset();
+    if (token == Token::kObjectStart) {
+      fields_.identifiers = EventFields::Identifiers::kObject;
+      return Push(Frame::kIdentifiers);
+    }
+    fields_.identifiers = token == Token::kNull ? EventFields::Identifiers::kAbsent
+                                                : EventFields::Identifiers::kWrongType;
+    return SkipIfContainer(token);
   }
+  ScalarField* field = ScalarFieldOf(fields_, member_);
+  if (field == nullptr) return SkipIfContainer(token);  // an unknown member
   using Kind = ScalarField::Kind;
   switch (token) {
     case Token::kNull:
@@ -134,8 +137,8 @@ bool EventFieldCollector::OnMemberValue(Token token, std::string_view text, int6
 }
 
 bool EventFieldCollector::OnIdentifierValue(Token token, std::string_view text) {
-  if (kind_list_ == nullptr) return SkipIfContainer(token);  // unknown kind: ignored
-  kind_list_->clear();                                       // a repeated kind: the last wins
+  if (kind_.list == nullptr) return SkipIfContainer(token);  // unknown kind: ignored
+  kind_.list->clear();                                       // a repeated kind: the last wins
   switch (token) {
     case Token::kNull:
       return true;
@@ -147,8 +150,7 @@ bool EventFieldCollector::OnIdentifierValue(Token token, std::string_view text) 
     case Token::kNonNegativeInt:
     case Token::kOtherScalar:
     case Token::kObjectStart:
-      IdentifierProblem(DecodeErrc::kWrongType, "identifiers." + std::string(kind_name_) +
-                                                    " must be a string or an array of strings");
+      IdentifierProblem(IdentifierTypeProblem(kind_.name));
       return SkipIfContainer(token);
   }
   return false;
@@ -159,8 +161,7 @@ bool EventFieldCollector::OnIdentifierElement(Token token, std::string_view text
     AddIdentifier(text);
     return true;
   }
-  IdentifierProblem(DecodeErrc::kWrongType, "identifiers." + std::string(kind_name_) +
-                                                " must be a string or an array of strings");
+  IdentifierProblem(IdentifierTypeProblem(kind_.name));
   return SkipIfContainer(token);
 }
 
@@ -168,16 +169,17 @@ void EventFieldCollector::AddIdentifier(std::string_view text) {
   // The raw bytes were validated before parsing; an escaped lone surrogate ("\udc00") is what
   // can still decode to something that is not UTF-8.
   if (escaped_ && !IsValidUtf8(text)) {
-    IdentifierProblem(DecodeErrc::kInvalidUtf8,
-                      "identifiers." + std::string(kind_name_) +
-                          " contains an escaped lone UTF-16 surrogate; send valid Unicode");
+    IdentifierProblem(DecodeError{DecodeErrc::kInvalidUtf8,
+                                  "identifiers." + std::string(kind_.name) +
+                                      " contains an escaped lone UTF-16 surrogate; send valid "
+                                      "Unicode"});
     return;
   }
-  if (!text.empty()) kind_list_->emplace_back(text);  // empty means "none"
+  if (!text.empty()) kind_.list->emplace_back(text);  // empty means "none"
 }
 
-void EventFieldCollector::IdentifierProblem(DecodeErrc code, std::string detail) {
-  if (!fields_.identifiers_error) fields_.identifiers_error = DecodeError{code, std::move(detail)};
+void EventFieldCollector::IdentifierProblem(DecodeError problem) {
+  if (!fields_.identifiers_error) fields_.identifiers_error = std::move(problem);
 }
 
 bool EventFieldCollector::Push(Frame frame) {

@@ -1,7 +1,10 @@
 #pragma once
-// The RapidJSON SAX handler behind EventDecoder: one pass over an in-place parse buffer collects
-// the fields the contract names, with no DOM and no allocation besides the identifiers it keeps.
-// Type rules are checked afterwards (event_decoder.cc), in the documented order.
+// The fields of a native event as read from its JSON (EventFields), and the RapidJSON SAX handler
+// that reads them: one pass over an in-place parse buffer collects the fields the contract names,
+// with no DOM and no allocation besides the identifiers it keeps. It is EventDecoder's reference
+// reader; the simdjson reader (simdjson_event_reader.h) fills the same EventFields faster and
+// leaves every rejected value to it. Type rules are checked afterwards (event_decoder.cc), in the
+// documented order.
 
 #include <array>
 #include <cstdint>
@@ -43,6 +46,30 @@ struct EventFields {
   std::optional<DecodeError> identifiers_error;  // the first problem inside "identifiers"
 };
 
+// The top-level members the contract names; any other is ignored, for forward compatibility.
+enum class EventMember : uint8_t {
+  kUnknown,
+  kAudienceId,
+  kAudienceName,
+  kOp,
+  kUserId,
+  kTs,
+  kIdentifiers
+};
+EventMember EventMemberNamed(std::string_view name);
+// The scalar field that holds a member; nullptr for kUnknown and kIdentifiers.
+ScalarField* ScalarFieldOf(EventFields& fields, EventMember member);
+
+// The list of an identifier kind ("email", "gaid", ...) with the kind's name as the contract
+// spells it; list is nullptr for a kind the contract does not name (ignored).
+struct IdentifierKindList {
+  IdentifierValues* list = nullptr;
+  std::string_view name;
+};
+IdentifierKindList IdentifierKindNamed(RawIdentifiers& raw, std::string_view name);
+// The problem of an identifier value that is neither a string nor an array of strings.
+DecodeError IdentifierTypeProblem(std::string_view kind_name);
+
 class EventFieldCollector {
  public:
   using Ch = char;
@@ -80,15 +107,6 @@ class EventFieldCollector {
     kArrayStart
   };
   enum class Frame : uint8_t { kRoot, kIdentifiers, kIdentifierArray, kSkipped };
-  enum class Member : uint8_t {
-    kUnknown,
-    kAudienceId,
-    kAudienceName,
-    kOp,
-    kUserId,
-    kTs,
-    kIdentifiers
-  };
 
   static bool IsContainer(Token t) { return t == Token::kObjectStart || t == Token::kArrayStart; }
 
@@ -107,16 +125,15 @@ class EventFieldCollector {
     return true;
   }
   void AddIdentifier(std::string_view text);
-  void IdentifierProblem(DecodeErrc code, std::string detail);
+  void IdentifierProblem(DecodeError problem);
 
   RawIdentifiers& raw_;
   bool escaped_;
   EventFields fields_;
   std::array<Frame, kMaxNestingDepth> frames_{};
   size_t depth_ = 0;  // open containers
-  Member member_ = Member::kUnknown;
-  IdentifierValues* kind_list_ = nullptr;  // null: an identifier kind we do not know
-  std::string_view kind_name_;
+  EventMember member_ = EventMember::kUnknown;
+  IdentifierKindList kind_;  // list null: an identifier kind we do not know
 };
 
 }  // namespace pinsync::decode

@@ -2,6 +2,8 @@
 // sanitizer report or an exception), and what it returns must satisfy the contract's invariants.
 // DecodeInto (the consumer thread's path) decodes every input into one event reused across
 // inputs, and must give exactly what a fresh Decode gives, whatever the inputs before it held.
+// The decoder reads with simdjson first and RapidJSON for what simdjson rejects; a decoder using
+// the RapidJSON reference alone must give exactly the same result on every input.
 
 #include <cstdint>
 #include <cstdlib>
@@ -14,6 +16,7 @@ namespace {
 
 using pinsync::decode::DecodeErrc;
 using pinsync::decode::EventDecoder;
+using pinsync::decode::JsonParsers;
 using pinsync::decode::MembershipEvent;
 
 void Require(bool condition) {
@@ -47,11 +50,21 @@ bool SameEvent(const MembershipEvent& a, const MembershipEvent& b) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const EventDecoder decoder;             // default 1 MiB limit
   static const EventDecoder small_decoder(256);  // reaches too_large on short inputs
+  static const EventDecoder reference(pinsync::decode::kDefaultMaxMessageBytes, nullptr,
+                                      JsonParsers::kRapidJsonOnly);
   const std::string_view value(reinterpret_cast<const char*>(data), size);
 
   auto keyed = decoder.Decode("user-key", value);
   auto unkeyed = decoder.Decode("", value);
   auto small = small_decoder.Decode("user-key", value);
+  auto by_reference = reference.Decode("user-key", value);
+  Require(by_reference.ok() == keyed.ok());
+  if (keyed.ok()) {
+    Require(SameEvent(*by_reference, *keyed));
+  } else {
+    Require(by_reference.error().code == keyed.error().code &&
+            by_reference.error().detail == keyed.error().detail);
+  }
   static MembershipEvent reused;  // carries whatever the previous inputs left in it
   auto reused_status = decoder.DecodeInto("user-key", value, reused);
   Require(reused_status.ok() == keyed.ok());
