@@ -11,7 +11,8 @@
 //   CONNECTOR_CPU_BENCH_PERF         arguments for `perf` attached to each `pinsync run`, e.g.
 //                                  "record -g -o /tmp/pinsync.perf.data" (profiling only: the
 //                                  profiler's own cost inflates the figures)
-//   CONNECTOR_CPU_BENCH_KEEP_LOGS    keep the temporary directory with the processes' logs
+//   CONNECTOR_CPU_BENCH_KEEP_LOGS    keep the temporary directory with the processes' logs (and
+//                                  each pinsync's metrics when it drained, *-drained.metrics)
 //   CONNECTOR_CPU_BENCH_B_ENV        A/B experiments: space-separated NAME=VALUE pairs; each
 //                                  repetition then also runs `pinsync run` with them added to
 //                                  its environment (e.g. a PINSYNC_KAFKA__PROPERTIES__ override)
@@ -333,7 +334,13 @@ RunResult RunPinsync(const Backlog& backlog, const std::string& group, const Tem
     std::this_thread::sleep_for(500ms);  // each scrape costs pinsync ~1 ms
     const auto processed = ProcessedMessages(metrics_port);
     drained = processed && *processed >= static_cast<double>(backlog.events);
-    if (drained) threads = ThreadCpuOf(*pinsync);
+    if (drained) {
+      threads = ThreadCpuOf(*pinsync);
+      // Kept with the logs (CONNECTOR_CPU_BENCH_KEEP_LOGS): what was buffered where, at drain.
+      if (auto metrics = HttpGet(metrics_port, "/metrics")) {
+        std::ofstream(dir.path / (group + "-drained.metrics")) << *metrics;
+      }
+    }
     if (perf != nullptr && !profiler && processed) {
       // Attached once the metrics answer: `perf record -p` samples only the threads that exist
       // when it attaches, and by then the consumer, broker and delivery threads all do.
