@@ -1,7 +1,7 @@
 #pragma once
 // EventDecoder's fast reader: simdjson's DOM parser reads a native event into the same
-// EventFields the RapidJSON collector fills (event_fields.h), in about a third of its time
-// (docs/performance.md, issue 10, fourteenth pass).
+// EventFields the RapidJSON collector fills (event_fields.h), which takes about a quarter off
+// decode (docs/performance.md, issue 10, fourteenth pass).
 //
 // It only ever answers for values simdjson accepts. Whenever simdjson rejects a value, the value
 // holds a number with a fraction or an exponent (where the two parsers' grammars differ at the
