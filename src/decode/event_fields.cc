@@ -64,6 +64,20 @@ DecodeError IdentifierTypeProblem(std::string_view kind_name) {
                                                  " must be a string or an array of strings"};
 }
 
+void StartIdentifiers(RawIdentifiers& raw, EventFields& fields, EventFields::Identifiers shape) {
+  raw.clear();
+  fields.identifiers_error.reset();
+  fields.identifiers = shape;
+}
+
+void AddIdentifierValue(IdentifierValues& list, std::string_view text) {
+  if (!text.empty()) list.emplace_back(text);
+}
+
+void NoteIdentifierProblem(EventFields& fields, DecodeError problem) {
+  if (!fields.identifiers_error) fields.identifiers_error = std::move(problem);
+}
+
 bool EventFieldCollector::Key(const Ch* s, rapidjson::SizeType n, bool) {
   const std::string_view name(s, n);
   switch (frames_[depth_ - 1]) {
@@ -103,15 +117,13 @@ bool EventFieldCollector::OnValue(Token token, std::string_view text, int64_t nu
 
 bool EventFieldCollector::OnMemberValue(Token token, std::string_view text, int64_t number) {
   if (member_ == EventMember::kIdentifiers) {
-    // A repeated "identifiers" replaces the earlier one entirely.
-    raw_.clear();
-    fields_.identifiers_error.reset();
     if (token == Token::kObjectStart) {
-      fields_.identifiers = EventFields::Identifiers::kObject;
+      StartIdentifiers(raw_, fields_, EventFields::Identifiers::kObject);
       return Push(Frame::kIdentifiers);
     }
-    fields_.identifiers = token == Token::kNull ? EventFields::Identifiers::kAbsent
-                                                : EventFields::Identifiers::kWrongType;
+    StartIdentifiers(raw_, fields_,
+                     token == Token::kNull ? EventFields::Identifiers::kAbsent
+                                           : EventFields::Identifiers::kWrongType);
     return SkipIfContainer(token);
   }
   ScalarField* field = ScalarFieldOf(fields_, member_);
@@ -150,7 +162,7 @@ bool EventFieldCollector::OnIdentifierValue(Token token, std::string_view text) 
     case Token::kNonNegativeInt:
     case Token::kOtherScalar:
     case Token::kObjectStart:
-      IdentifierProblem(IdentifierTypeProblem(kind_.name));
+      NoteIdentifierProblem(fields_, IdentifierTypeProblem(kind_.name));
       return SkipIfContainer(token);
   }
   return false;
@@ -161,7 +173,7 @@ bool EventFieldCollector::OnIdentifierElement(Token token, std::string_view text
     AddIdentifier(text);
     return true;
   }
-  IdentifierProblem(IdentifierTypeProblem(kind_.name));
+  NoteIdentifierProblem(fields_, IdentifierTypeProblem(kind_.name));
   return SkipIfContainer(token);
 }
 
@@ -169,17 +181,13 @@ void EventFieldCollector::AddIdentifier(std::string_view text) {
   // The raw bytes were validated before parsing; an escaped lone surrogate ("\udc00") is what
   // can still decode to something that is not UTF-8.
   if (escaped_ && !IsValidUtf8(text)) {
-    IdentifierProblem(DecodeError{DecodeErrc::kInvalidUtf8,
-                                  "identifiers." + std::string(kind_.name) +
-                                      " contains an escaped lone UTF-16 surrogate; send valid "
-                                      "Unicode"});
+    NoteIdentifierProblem(fields_, DecodeError{DecodeErrc::kInvalidUtf8,
+                                               "identifiers." + std::string(kind_.name) +
+                                                   " contains an escaped lone UTF-16 surrogate; "
+                                                   "send valid Unicode"});
     return;
   }
-  if (!text.empty()) kind_.list->emplace_back(text);  // empty means "none"
-}
-
-void EventFieldCollector::IdentifierProblem(DecodeError problem) {
-  if (!fields_.identifiers_error) fields_.identifiers_error = std::move(problem);
+  AddIdentifierValue(*kind_.list, text);
 }
 
 bool EventFieldCollector::Push(Frame frame) {

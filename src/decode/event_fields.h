@@ -70,6 +70,14 @@ IdentifierKindList IdentifierKindNamed(RawIdentifiers& raw, std::string_view nam
 // The problem of an identifier value that is neither a string nor an array of strings.
 DecodeError IdentifierTypeProblem(std::string_view kind_name);
 
+// The contract's rules for "identifiers", in one place for both readers:
+// a repeated "identifiers" replaces the earlier one entirely (`shape`: what the new value is);
+void StartIdentifiers(RawIdentifiers& raw, EventFields& fields, EventFields::Identifiers shape);
+// an empty string means "none";
+void AddIdentifierValue(IdentifierValues& list, std::string_view text);
+// the first problem inside "identifiers" is the one reported.
+void NoteIdentifierProblem(EventFields& fields, DecodeError problem);
+
 class EventFieldCollector {
  public:
   using Ch = char;
@@ -125,7 +133,6 @@ class EventFieldCollector {
     return true;
   }
   void AddIdentifier(std::string_view text);
-  void IdentifierProblem(DecodeError problem);
 
   RawIdentifiers& raw_;
   bool escaped_;

@@ -86,14 +86,6 @@ ScalarField ScalarOf(element value) {
   return {Kind::kOther, {}, 0};
 }
 
-void NoteProblem(EventFields& fields, DecodeError problem) {
-  if (!fields.identifiers_error) fields.identifiers_error = std::move(problem);
-}
-
-void AddIdentifier(IdentifierValues& list, std::string_view text) {
-  if (!text.empty()) list.emplace_back(text);  // empty means "none"
-}
-
 // One member of "identifiers": a string or an array of strings, the last of a repeated kind wins.
 // False if it holds a non-integer number (declined).
 bool ReadIdentifierKind(const IdentifierKindList& kind, element value, EventFields& fields) {
@@ -103,15 +95,15 @@ bool ReadIdentifierKind(const IdentifierKindList& kind, element value, EventFiel
     case element_type::NULL_VALUE:
       return true;
     case element_type::STRING:
-      AddIdentifier(*kind.list, value.get_string().value_unsafe());
+      AddIdentifierValue(*kind.list, value.get_string().value_unsafe());
       return true;
     case element_type::ARRAY:
       for (element item : AsArray(value)) {
         if (item.type() == element_type::STRING) {
-          AddIdentifier(*kind.list, item.get_string().value_unsafe());
+          AddIdentifierValue(*kind.list, item.get_string().value_unsafe());
         } else {
           if (HoldsNonInteger(item)) return false;
-          NoteProblem(fields, IdentifierTypeProblem(kind.name));
+          NoteIdentifierProblem(fields, IdentifierTypeProblem(kind.name));
         }
       }
       return true;
@@ -121,7 +113,7 @@ bool ReadIdentifierKind(const IdentifierKindList& kind, element value, EventFiel
     case element_type::DOUBLE:
     case element_type::BOOL:
       if (HoldsNonInteger(value)) return false;
-      NoteProblem(fields, IdentifierTypeProblem(kind.name));
+      NoteIdentifierProblem(fields, IdentifierTypeProblem(kind.name));
       return true;
   }
   return true;
@@ -129,12 +121,9 @@ bool ReadIdentifierKind(const IdentifierKindList& kind, element value, EventFiel
 
 // False if it holds a non-integer number (declined).
 bool ReadIdentifiers(element value, RawIdentifiers& raw, EventFields& fields) {
-  // A repeated "identifiers" replaces the earlier one entirely.
-  raw.clear();
-  fields.identifiers_error.reset();
   switch (value.type()) {
     case element_type::OBJECT:
-      fields.identifiers = EventFields::Identifiers::kObject;
+      StartIdentifiers(raw, fields, EventFields::Identifiers::kObject);
       for (const auto member : AsObject(value)) {
         if (!ReadIdentifierKind(IdentifierKindNamed(raw, member.key), member.value, fields)) {
           return false;
@@ -142,10 +131,10 @@ bool ReadIdentifiers(element value, RawIdentifiers& raw, EventFields& fields) {
       }
       return true;
     case element_type::NULL_VALUE:
-      fields.identifiers = EventFields::Identifiers::kAbsent;
+      StartIdentifiers(raw, fields, EventFields::Identifiers::kAbsent);
       return true;
     default:
-      fields.identifiers = EventFields::Identifiers::kWrongType;
+      StartIdentifiers(raw, fields, EventFields::Identifiers::kWrongType);
       return !HoldsNonInteger(value);
   }
 }
